@@ -1,0 +1,108 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/cattle-ops/terraform-provider-rancher/internal/rancher"
+)
+
+// providerData is what Configure hands to resources and data sources.
+type providerData struct {
+	client    *rancher.Client
+	secretKey string
+
+	// unknownConfig is set when the provider configuration was not known
+	// yet (plan with values from other resources).
+	unknownConfig bool
+
+	mu        sync.Mutex
+	projectID string // the provider's default project; discovered on first use when empty
+}
+
+// configureData takes the provider data in a resource's or data source's
+// Configure. It returns nil while the provider itself is not configured yet.
+func configureData(providerData any, diags *diag.Diagnostics) *providerData {
+	if providerData == nil {
+		return nil
+	}
+	data, ok := providerData.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected provider data",
+			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", providerData))
+		return nil
+	}
+	return data
+}
+
+// ready reports, as a diagnostic, that the provider could not be configured.
+func (d *providerData) ready(diags *diag.Diagnostics) bool {
+	if d == nil || d.client == nil {
+		diags.AddError("Provider not configured",
+			"The Rancher provider configuration was not known when this operation ran (it depends on values known only after apply). "+
+				"Apply the resources it depends on first, for example with -target.")
+		return false
+	}
+	return true
+}
+
+// defaultProject returns the provider's project, discovering the project of
+// an environment key on first use.
+func (d *providerData) defaultProject(ctx context.Context) (string, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.projectID != "" {
+		return d.projectID, nil
+	}
+	id, err := d.client.DiscoverProject(ctx)
+	if err != nil {
+		return "", err
+	}
+	tflog.Debug(ctx, "discovered the project of the API key", map[string]any{"project_id": id})
+	d.projectID = id
+	return id, nil
+}
+
+// project picks the resource's own project_id when set, else the default.
+func (d *providerData) project(ctx context.Context, configured string, diags *diag.Diagnostics) string {
+	if configured != "" {
+		return configured
+	}
+	id, err := d.defaultProject(ctx)
+	if err != nil {
+		diags.AddAttributeError(path.Root("project_id"), "Cannot determine the Rancher project",
+			fmt.Sprintf("No project_id is set on the resource or the provider (RANCHER_PROJECT_ID), and the project of the API key could not be found: %s", err))
+		return ""
+	}
+	return id
+}
+
+// logContext masks secrets in every log line written with the returned context.
+func (d *providerData) logContext(ctx context.Context, secrets ...string) context.Context {
+	if d == nil {
+		return ctx
+	}
+	return maskSecrets(ctx, append(secrets, d.secretKey)...)
+}
+
+// maskSecrets makes tflog hide the given strings and the fields that can hold
+// a secret, whichever logger the context carries.
+func maskSecrets(ctx context.Context, secrets ...string) context.Context {
+	var values []string
+	for _, s := range secrets {
+		if s != "" {
+			values = append(values, s)
+		}
+	}
+	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, "secret_key", "secret_value", "secret_value_wo", "secretValue", "Authorization", "authorization")
+	if len(values) > 0 {
+		ctx = tflog.MaskMessageStrings(ctx, values...)
+		ctx = tflog.MaskAllFieldValuesStrings(ctx, values...)
+	}
+	return ctx
+}

@@ -1,0 +1,185 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
+	"github.com/cattle-ops/terraform-provider-rancher/internal/ranchersim"
+)
+
+// testProviderFactories serve the provider in-process to the terraform CLI.
+var testProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
+	"rancher": providerserver.NewProtocol6WithError(New("test")()),
+}
+
+const (
+	testProject   = "1a5"
+	testAccessKey = "TESTACCESSKEY0000001"
+	testSecretKey = "test-secret-key-9f3c2a7e"
+)
+
+// testEnv is one simulator and the provider block that points at it.
+type testEnv struct {
+	sim *ranchersim.Server
+	url string
+}
+
+// newTestEnv starts a simulator for one test, with short transitions so
+// that waiting is exercised without slowing the suite down.
+func newTestEnv(t *testing.T, opts ...func(*ranchersim.Options)) *testEnv {
+	t.Helper()
+	o := ranchersim.Options{
+		ProjectID:       testProject,
+		AccessKey:       testAccessKey,
+		SecretKey:       testSecretKey,
+		TransitionDelay: 5 * 1e6, // 5ms
+	}
+	for _, f := range opts {
+		f(&o)
+	}
+	sim, url := ranchersim.NewTestServer(t, o)
+	return &testEnv{sim: sim, url: url}
+}
+
+// providerBlock configures the provider for this simulator.
+func (e *testEnv) providerBlock() string {
+	return fmt.Sprintf(`
+provider "rancher" {
+  api_url    = %q
+  access_key = %q
+  secret_key = %q
+}
+`, e.url, testAccessKey, testSecretKey)
+}
+
+// registry makes an active registry out of band and returns its id.
+func (e *testEnv) registry(t *testing.T, serverAddress string) string {
+	t.Helper()
+	id, err := e.sim.CreateRegistry(testProject, serverAddress)
+	if err != nil {
+		t.Fatalf("creating registry %s: %v", serverAddress, err)
+	}
+	return id
+}
+
+func TestResolveSettings(t *testing.T) {
+	dir := t.TempDir()
+	cliJSON := filepath.Join(dir, "cli.json")
+	if err := os.WriteFile(cliJSON, []byte(`{"url":"http://file:8080/v1","accessKey":"fileAK","secretKey":"fileSK","environment":"1a9"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	tests := []struct {
+		name    string
+		cfg     providerModel
+		env     map[string]string
+		want    settings
+		wantErr string
+	}{
+		{
+			name: "attributes",
+			cfg:  providerModel{APIURL: types.StringValue("http://attr:8080/"), AccessKey: types.StringValue("ak"), SecretKey: types.StringValue("sk")},
+			want: settings{url: "http://attr:8080/v1", accessKey: "ak", secretKey: "sk"},
+		},
+		{
+			name: "environment variables",
+			env:  map[string]string{envURL: "http://env:8080/v1", envAccessKey: "envAK", envSecretKey: "envSK", envProjectID: "1a7"},
+			want: settings{url: "http://env:8080/v1", accessKey: "envAK", secretKey: "envSK", projectID: "1a7"},
+		},
+		{
+			name: "attribute over environment over file",
+			cfg:  providerModel{AccessKey: types.StringValue("attrAK"), Config: types.StringValue(cliJSON)},
+			env:  map[string]string{envSecretKey: "envSK"},
+			want: settings{url: "http://file:8080/v1", accessKey: "attrAK", secretKey: "envSK", projectID: "1a9"},
+		},
+		{
+			name: "cli.json named by environment variable",
+			env:  map[string]string{envClientConfig: cliJSON},
+			want: settings{url: "http://file:8080/v1", accessKey: "fileAK", secretKey: "fileSK", projectID: "1a9"},
+		},
+		{
+			name: "project from the URL",
+			cfg:  providerModel{APIURL: types.StringValue("http://h:8080/v1/projects/1a12/"), AccessKey: types.StringValue("ak"), SecretKey: types.StringValue("sk")},
+			want: settings{url: "http://h:8080/v1", accessKey: "ak", secretKey: "sk", projectID: "1a12"},
+		},
+		{
+			name: "project attribute over the URL's",
+			cfg: providerModel{APIURL: types.StringValue("http://h:8080/v1/projects/1a12"), AccessKey: types.StringValue("ak"),
+				SecretKey: types.StringValue("sk"), ProjectID: types.StringValue("1a3")},
+			want: settings{url: "http://h:8080/v1", accessKey: "ak", secretKey: "sk", projectID: "1a3"},
+		},
+		{
+			name:    "v2-beta URL",
+			cfg:     providerModel{APIURL: types.StringValue("http://h:8080/v2-beta"), AccessKey: types.StringValue("ak"), SecretKey: types.StringValue("sk")},
+			wantErr: "v1",
+		},
+		{
+			name:    "missing secret key names attribute and variable",
+			cfg:     providerModel{APIURL: types.StringValue("http://h:8080"), AccessKey: types.StringValue("ak")},
+			wantErr: "secret_key (or RANCHER_SECRET_KEY)",
+		},
+		{
+			name:    "everything missing in one diagnostic",
+			wantErr: "api_url (or RANCHER_URL), access_key (or RANCHER_ACCESS_KEY) and secret_key (or RANCHER_SECRET_KEY)",
+		},
+		{
+			name:    "config file that does not exist",
+			cfg:     providerModel{Config: types.StringValue(filepath.Join(dir, "nope.json"))},
+			wantErr: "does not exist",
+		},
+		{
+			name: "request timeout and retries",
+			cfg: providerModel{APIURL: types.StringValue("http://h:8080"), AccessKey: types.StringValue("ak"), SecretKey: types.StringValue("sk"),
+				RequestTimeout: timetypes.NewGoDurationValueFromStringMust("2m"), MaxRetries: types.Int64Value(0)},
+			want: settings{url: "http://h:8080/v1", accessKey: "ak", secretKey: "sk", requestTimeout: 120 * 1e9, maxRetries: 0},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			// Zero values of the framework's types are null, as unset attributes are.
+			got, diags := resolveSettings(tt.cfg, func(k string) string { return tt.env[k] })
+			if tt.wantErr != "" {
+				if !diags.HasError() {
+					t.Fatalf("expected an error containing %q, got none", tt.wantErr)
+				}
+				text := fmt.Sprint(diags)
+				if !strings.Contains(text, tt.wantErr) {
+					t.Fatalf("error %s does not contain %q", text, tt.wantErr)
+				}
+				return
+			}
+			if diags.HasError() {
+				t.Fatalf("unexpected error: %v", diags)
+			}
+			want := tt.want
+			if want.requestTimeout == 0 {
+				want.requestTimeout = defaultRequestTimeout
+			}
+			if tt.cfg.MaxRetries.IsNull() {
+				want.maxRetries = defaultMaxRetries
+			}
+			if got != want {
+				t.Fatalf("got %+v, want %+v", got, want)
+			}
+		})
+	}
+}
+
+func TestProviderSchemaIsValid(t *testing.T) {
+	ctx := context.Background()
+	var resp provider.SchemaResponse
+	New("test")().Schema(ctx, provider.SchemaRequest{}, &resp)
+	if diags := resp.Schema.ValidateImplementation(ctx); diags.HasError() {
+		t.Fatalf("provider schema: %v", diags)
+	}
+}

@@ -1,0 +1,432 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/cattle-ops/terraform-provider-rancher/internal/rancher"
+)
+
+// defaultTimeout bounds create, update and delete when the timeouts block
+// does not say otherwise. Credentials settle in well under a second on a
+// healthy server; the margin is for busy ones.
+const defaultTimeout = 10 * time.Minute
+
+var (
+	_ resource.Resource                = (*registryCredentialResource)(nil)
+	_ resource.ResourceWithConfigure   = (*registryCredentialResource)(nil)
+	_ resource.ResourceWithImportState = (*registryCredentialResource)(nil)
+)
+
+// NewRegistryCredentialResource is the constructor of rancher_registry_credential.
+func NewRegistryCredentialResource() resource.Resource {
+	return &registryCredentialResource{}
+}
+
+type registryCredentialResource struct {
+	data *providerData
+}
+
+type registryCredentialModel struct {
+	ID                   types.String   `tfsdk:"id"`
+	ProjectID            types.String   `tfsdk:"project_id"`
+	RegistryID           types.String   `tfsdk:"registry_id"`
+	Email                types.String   `tfsdk:"email"`
+	PublicValue          types.String   `tfsdk:"public_value"`
+	SecretValue          types.String   `tfsdk:"secret_value"`
+	SecretValueWO        types.String   `tfsdk:"secret_value_wo"`
+	SecretValueWOVersion types.Int64    `tfsdk:"secret_value_wo_version"`
+	Name                 types.String   `tfsdk:"name"`
+	Description          types.String   `tfsdk:"description"`
+	Active               types.Bool     `tfsdk:"active"`
+	State                types.String   `tfsdk:"state"`
+	Timeouts             timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (r *registryCredentialResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_registry_credential"
+}
+
+func (r *registryCredentialResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A registry credential: the user name and password a Rancher 1.x environment uses to pull images " +
+			"from a private registry. Rancher never returns the password to environment API keys, so Terraform keeps the value " +
+			"it last set (`secret_value`), or never stores it at all (`secret_value_wo`).",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "Rancher id of the credential, such as `1c7`.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"project_id": schema.StringAttribute{
+				MarkdownDescription: "Project (environment) of the credential, such as `1a5`. Defaults to the provider's project. Changing it replaces the credential.",
+				Optional:            true,
+				Computed:            true,
+				PlanModifiers: []planmodifier.String{
+					stringplanmodifier.UseStateForUnknown(),
+					stringplanmodifier.RequiresReplace(),
+				},
+				Validators: []validator.String{projectIDValidator()},
+			},
+			"registry_id": schema.StringAttribute{
+				MarkdownDescription: "Id of the registry the credential is for, such as `1sp3` (for example `rancher_registry.x.id`). " +
+					"Rancher cannot move a credential to another registry, so changing it replaces the credential.",
+				Required:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:    []validator.String{registryIDValidator()},
+			},
+			"email": schema.StringAttribute{
+				MarkdownDescription: "E-mail address of the registry account. The Rancher 1.x v1 API requires it; any non-empty text is accepted.",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"public_value": schema.StringAttribute{
+				MarkdownDescription: "User name of the registry account.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtMost(4096)},
+			},
+			"secret_value": schema.StringAttribute{
+				MarkdownDescription: "Password (or token) of the registry account. Stored in Terraform state, marked sensitive. " +
+					"Changing it updates the credential in place. Prefer `secret_value_wo` on Terraform 1.11 and later.",
+				Optional:  true,
+				Sensitive: true,
+				Validators: []validator.String{
+					stringvalidator.LengthAtMost(4096),
+					stringvalidator.ConflictsWith(path.MatchRoot("secret_value_wo")),
+				},
+			},
+			"secret_value_wo": schema.StringAttribute{
+				MarkdownDescription: "Password (or token) of the registry account, never stored in plan or state. " +
+					"It is sent when the credential is created, and again whenever `secret_value_wo_version` changes.",
+				Optional:   true,
+				Sensitive:  true,
+				WriteOnly:  true,
+				Validators: []validator.String{stringvalidator.LengthAtMost(4096)},
+			},
+			"secret_value_wo_version": schema.Int64Attribute{
+				MarkdownDescription: "Version of `secret_value_wo`. Change it (for example, increment it) to send a new `secret_value_wo`.",
+				Optional:            true,
+				Validators:          []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("secret_value_wo"))},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "Name of the credential.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtMost(255)},
+			},
+			"description": schema.StringAttribute{
+				MarkdownDescription: "Description of the credential.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtMost(1024)},
+			},
+			"active": schema.BoolAttribute{
+				MarkdownDescription: "Whether the credential is active: Rancher uses only active credentials to pull images. " +
+					"Defaults to `true`. If someone deactivates the credential outside Terraform, the next plan shows it and apply activates it again.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(true),
+			},
+			"state": schema.StringAttribute{
+				MarkdownDescription: "State of the credential in Rancher, such as `active` or `inactive`.",
+				Computed:            true,
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
+		},
+	}
+}
+
+func (r *registryCredentialResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = configureData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *registryCredentialResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan registryCredentialModel
+	var secretWO types.String
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("secret_value_wo"), &secretWO)...)
+	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
+		return
+	}
+	ctx = r.data.logContext(ctx, plan.SecretValue.ValueString(), secretWO.ValueString())
+
+	timeout, diags := plan.Timeouts.Create(ctx, defaultTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	projectID := r.data.project(ctx, plan.ProjectID.ValueString(), &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	secret := plan.SecretValue.ValueStringPointer()
+	if !secretWO.IsNull() {
+		secret = secretWO.ValueStringPointer()
+	}
+	client := r.data.client
+	cred, err := client.CreateRegistryCredential(ctx, projectID, rancher.RegistryCredentialCreate{
+		RegistryID:  plan.RegistryID.ValueString(),
+		Email:       plan.Email.ValueString(),
+		Name:        plan.Name.ValueStringPointer(),
+		Description: plan.Description.ValueStringPointer(),
+		PublicValue: plan.PublicValue.ValueStringPointer(),
+		SecretValue: secret,
+	})
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Cannot create the registry credential", err, projectID, r.attributeFor(secretWO))
+		return
+	}
+	tflog.Info(ctx, "created registry credential", map[string]any{"id": cred.ID, "project_id": projectID})
+
+	// Record the id before waiting: if the wait fails, Terraform keeps the
+	// credential as tainted instead of losing track of it.
+	plan.ProjectID = types.StringValue(projectID)
+	plan.applyAPI(cred)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+
+	cred, err = client.WaitRegistryCredential(ctx, projectID, cred.ID, "active")
+	if err == nil && !plan.Active.ValueBool() {
+		cred, err = client.SetRegistryCredentialActive(ctx, projectID, plan.ID.ValueString(), false)
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("Registry credential %s did not become ready", plan.ID.ValueString()), err, projectID, r.attributeFor(secretWO))
+		return
+	}
+	plan.applyAPI(cred)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *registryCredentialResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state registryCredentialModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
+		return
+	}
+	ctx = r.data.logContext(ctx, state.SecretValue.ValueString())
+
+	projectID := r.data.project(ctx, state.ProjectID.ValueString(), &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	cred, err := r.data.client.GetRegistryCredential(ctx, projectID, state.ID.ValueString())
+	if rancher.IsNotFound(err) || (err == nil && cred.Gone()) {
+		// Rancher keeps removed objects readable by id for a while; either
+		// way the credential no longer works, so plan creates it again.
+		tflog.Warn(ctx, "registry credential is gone from Rancher; removing it from state", map[string]any{"id": state.ID.ValueString()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Cannot read the registry credential", err, projectID, fieldAttribute)
+		return
+	}
+	state.ProjectID = types.StringValue(projectID)
+	state.applyAPI(cred)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *registryCredentialResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state registryCredentialModel
+	var secretWO types.String
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("secret_value_wo"), &secretWO)...)
+	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
+		return
+	}
+	ctx = r.data.logContext(ctx, plan.SecretValue.ValueString(), state.SecretValue.ValueString(), secretWO.ValueString())
+
+	timeout, diags := plan.Timeouts.Update(ctx, defaultTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	client := r.data.client
+	projectID, id := state.ProjectID.ValueString(), state.ID.ValueString()
+	changes, changed := credentialChanges(plan, state, secretWO)
+
+	var cred *rancher.RegistryCredential
+	var err error
+	if changed {
+		cred, err = client.UpdateRegistryCredential(ctx, projectID, id, changes)
+		if err != nil {
+			addAPIError(&resp.Diagnostics, "Cannot update the registry credential", err, projectID, r.attributeFor(secretWO))
+			return
+		}
+	}
+	// active is compared with what Rancher reported at refresh, so a
+	// credential deactivated outside Terraform is activated again.
+	if !plan.Active.Equal(state.Active) || isTransitional(state.State.ValueString()) {
+		cred, err = client.SetRegistryCredentialActive(ctx, projectID, id, plan.Active.ValueBool())
+	} else if cred == nil {
+		cred, err = client.GetRegistryCredential(ctx, projectID, id)
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Cannot update the registry credential", err, projectID, r.attributeFor(secretWO))
+		return
+	}
+	plan.ID, plan.ProjectID = state.ID, state.ProjectID
+	plan.applyAPI(cred)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// credentialChanges lists the updatable fields whose planned value differs
+// from state; only these are sent.
+func credentialChanges(plan, state registryCredentialModel, secretWO types.String) (rancher.RegistryCredentialUpdate, bool) {
+	var u rancher.RegistryCredentialUpdate
+	changed := false
+	set := func(field *rancher.Field, planned, prior types.String) {
+		if !planned.Equal(prior) {
+			*field = rancher.SetField(planned.ValueStringPointer())
+			changed = true
+		}
+	}
+	set(&u.Email, plan.Email, state.Email)
+	set(&u.Name, plan.Name, state.Name)
+	set(&u.Description, plan.Description, state.Description)
+	set(&u.PublicValue, plan.PublicValue, state.PublicValue)
+	switch {
+	case !secretWO.IsNull() && !plan.SecretValueWOVersion.Equal(state.SecretValueWOVersion):
+		u.SecretValue = rancher.SetField(secretWO.ValueStringPointer())
+		changed = true
+	case !secretWO.IsNull():
+		// The write-only value is sent only when its version changes.
+	default:
+		set(&u.SecretValue, plan.SecretValue, state.SecretValue)
+	}
+	return u, changed
+}
+
+func (r *registryCredentialResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state registryCredentialModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
+		return
+	}
+	ctx = r.data.logContext(ctx, state.SecretValue.ValueString())
+
+	timeout, diags := state.Timeouts.Delete(ctx, defaultTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	projectID := state.ProjectID.ValueString()
+	if err := r.data.client.RemoveRegistryCredential(ctx, projectID, state.ID.ValueString()); err != nil {
+		addAPIError(&resp.Diagnostics, "Cannot delete the registry credential", err, projectID, fieldAttribute)
+	}
+}
+
+func (r *registryCredentialResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	projectID, id, ok := splitImportID(req.ID, credentialIDRegex)
+	if !ok {
+		resp.Diagnostics.AddError("Invalid import id",
+			fmt.Sprintf("Expected \"<project_id>/<id>\" such as \"1a5/1c7\", or \"<id>\" such as \"1c7\" for a credential of the provider's project; got %q.", req.ID))
+		return
+	}
+	if projectID == "" {
+		if !r.data.ready(&resp.Diagnostics) {
+			return
+		}
+		projectID = r.data.project(ctx, "", &resp.Diagnostics)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("project_id"), projectID)...)
+}
+
+// attributeFor maps an API field to this resource's attribute; an error on
+// the secret is shown on whichever secret attribute the configuration uses.
+func (r *registryCredentialResource) attributeFor(secretWO types.String) func(string) (path.Path, bool) {
+	return func(field string) (path.Path, bool) {
+		if field == "secretValue" && !secretWO.IsNull() {
+			return path.Root("secret_value_wo"), true
+		}
+		return fieldAttribute(field)
+	}
+}
+
+// applyAPI copies what Rancher reports into the model. The secret is kept
+// from the model, since Rancher returns it only to some keys; when it does
+// return it, the returned value wins so that a change made outside Terraform
+// shows in plan.
+func (m *registryCredentialModel) applyAPI(c *rancher.RegistryCredential) {
+	m.ID = types.StringValue(c.ID)
+	if c.ProjectID != "" {
+		m.ProjectID = types.StringValue(c.ProjectID)
+	}
+	m.RegistryID = types.StringValue(c.RegistryID)
+	m.Email = types.StringValue(c.Email)
+	m.Name = types.StringPointerValue(c.Name)
+	m.Description = types.StringPointerValue(c.Description)
+	m.PublicValue = types.StringPointerValue(c.PublicValue)
+	if c.SecretValue != nil && !m.SecretValue.IsNull() {
+		m.SecretValue = types.StringPointerValue(c.SecretValue)
+	}
+	m.State = types.StringValue(c.State)
+	m.Active = types.BoolValue(isActiveState(c.State))
+}
+
+// isActiveState says which side of active/inactive a Cattle state is on,
+// transitional states counting for the state they move to.
+func isActiveState(state string) bool {
+	switch state {
+	case "inactive", "deactivating", "updating-inactive", "removing", "removed", "purging", "purged":
+		return false
+	}
+	return true
+}
+
+func isTransitional(state string) bool {
+	switch state {
+	case "requested", "registering", "activating", "deactivating", "updating-active", "updating-inactive", "removing", "purging":
+		return true
+	}
+	return false
+}
+
+// splitImportID parses "<project_id>/<id>" or "<id>".
+func splitImportID(raw string, idPattern interface{ MatchString(string) bool }) (projectID, id string, ok bool) {
+	parts := strings.Split(strings.TrimSpace(raw), "/")
+	switch len(parts) {
+	case 1:
+		id = parts[0]
+	case 2:
+		projectID, id = parts[0], parts[1]
+		if !projectIDPattern.MatchString(projectID) {
+			return "", "", false
+		}
+	default:
+		return "", "", false
+	}
+	return projectID, id, idPattern.MatchString(id)
+}
+
+func registryIDValidator() validator.String {
+	return stringvalidator.RegexMatches(registryIDPattern, `must be a Rancher registry id such as "1sp3"`)
+}

@@ -1,0 +1,711 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/cattle-ops/terraform-provider-rancher/internal/ranchersim"
+)
+
+const credentialAddr = "rancher_registry_credential.test"
+
+// credentialConfig is a configuration with one credential whose body is given.
+func (e *testEnv) credentialConfig(body string) string {
+	return e.providerBlock() + fmt.Sprintf(`
+resource "rancher_registry_credential" "test" {
+%s
+}
+`, body)
+}
+
+// captureID records the credential's id from state into *id.
+func captureID(addr string, id *string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		rs, ok := s.RootModule().Resources[addr]
+		if !ok {
+			return fmt.Errorf("%s not in state", addr)
+		}
+		*id = rs.Primary.ID
+		return nil
+	}
+}
+
+// checkAPI asserts on the credential as the simulator holds it.
+func (e *testEnv) checkAPI(addr string, check func(ranchersim.Credential) error) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		rs, ok := s.RootModule().Resources[addr]
+		if !ok {
+			return fmt.Errorf("%s not in state", addr)
+		}
+		c, ok := e.sim.Credential(rs.Primary.ID)
+		if !ok {
+			return fmt.Errorf("credential %s is not in the API", rs.Primary.ID)
+		}
+		return check(c)
+	}
+}
+
+// checkAllRemoved is a CheckDestroy: every credential the test made is removed.
+func (e *testEnv) checkAllRemoved(*terraform.State) error {
+	for _, c := range e.sim.Credentials(testProject) {
+		if c.State != "removed" && c.State != "purged" {
+			return fmt.Errorf("credential %s is %s after destroy, want removed", c.ID, c.State)
+		}
+	}
+	return nil
+}
+
+// waitState waits, out of band, until the simulator shows the object in state.
+func (e *testEnv) waitState(t *testing.T, id, state string) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		if c, ok := e.sim.Credential(id); ok && c.State == state {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	c, _ := e.sim.Credential(id)
+	t.Fatalf("credential %s is %q, want %q", id, c.State, state)
+}
+
+func strPtrEq(p *string, want string) bool { return p != nil && *p == want }
+
+func TestAccRegistryCredential_basic(t *testing.T) {
+	e := newTestEnv(t)
+	reg := e.registry(t, "registry.example.com")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		CheckDestroy:             e.checkAllRemoved,
+		Steps: []resource.TestStep{
+			{
+				Config: e.credentialConfig(fmt.Sprintf(`
+  project_id   = %q
+  registry_id  = %q
+  email        = "ci@example.com"
+  name         = "ci"
+  description  = "pulls for CI"
+  public_value = "ci-bot"
+  secret_value = "s3cret-basic"
+  active       = true
+  timeouts {
+    create = "2m"
+  }
+`, testProject, reg)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(credentialAddr, plancheck.ResourceActionCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^1c[0-9]+$`))),
+					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("project_id"), knownvalue.StringExact(testProject)),
+					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("registry_id"), knownvalue.StringExact(reg)),
+					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("email"), knownvalue.StringExact("ci@example.com")),
+					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("name"), knownvalue.StringExact("ci")),
+					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("description"), knownvalue.StringExact("pulls for CI")),
+					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("public_value"), knownvalue.StringExact("ci-bot")),
+					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("secret_value"), knownvalue.StringExact("s3cret-basic")),
+					statecheck.ExpectSensitiveValue(credentialAddr, tfjsonpath.New("secret_value")),
+					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("active"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("state"), knownvalue.StringExact("active")),
+				},
+				Check: e.checkAPI(credentialAddr, func(c ranchersim.Credential) error {
+					if c.State != "active" || c.RegistryID != reg || c.Email != "ci@example.com" || c.ProjectID != testProject ||
+						!strPtrEq(c.Name, "ci") || !strPtrEq(c.Description, "pulls for CI") ||
+						!strPtrEq(c.PublicValue, "ci-bot") || !strPtrEq(c.SecretValue, "s3cret-basic") {
+						return fmt.Errorf("API holds %+v", c)
+					}
+					return nil
+				}),
+			},
+			{
+				// The same configuration again: nothing to do.
+				Config: e.credentialConfig(fmt.Sprintf(`
+  project_id   = %q
+  registry_id  = %q
+  email        = "ci@example.com"
+  name         = "ci"
+  description  = "pulls for CI"
+  public_value = "ci-bot"
+  secret_value = "s3cret-basic"
+  active       = true
+  timeouts {
+    create = "2m"
+  }
+`, testProject, reg)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+	})
+}
+
+func TestAccRegistryCredential_updateInPlace(t *testing.T) {
+	e := newTestEnv(t)
+	reg := e.registry(t, "registry.example.com")
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	config := func(email, name, description, user, secret string) string {
+		return e.credentialConfig(fmt.Sprintf(`
+  registry_id  = %q
+  email        = %q
+  name         = %s
+  description  = %s
+  public_value = %q
+  secret_value = %q
+`, reg, email, name, description, user, secret))
+	}
+	update := func(attr string, want knownvalue.Check) resource.ConfigPlanChecks {
+		return resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+			plancheck.ExpectResourceAction(credentialAddr, plancheck.ResourceActionUpdate),
+			plancheck.ExpectKnownValue(credentialAddr, tfjsonpath.New(attr), want),
+		}}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		CheckDestroy:             e.checkAllRemoved,
+		Steps: []resource.TestStep{
+			{
+				Config:            config("a@example.com", `"one"`, `"first"`, "user1", "pass1"),
+				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(credentialAddr, tfjsonpath.New("id"))},
+			},
+			{
+				Config:            config("b@example.com", `"one"`, `"first"`, "user1", "pass1"),
+				ConfigPlanChecks:  update("email", knownvalue.StringExact("b@example.com")),
+				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(credentialAddr, tfjsonpath.New("id"))},
+				Check:             e.checkAPI(credentialAddr, apiField("email", func(c ranchersim.Credential) *string { return &c.Email }, "b@example.com")),
+			},
+			{
+				Config:            config("b@example.com", `"two"`, `"first"`, "user1", "pass1"),
+				ConfigPlanChecks:  update("name", knownvalue.StringExact("two")),
+				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(credentialAddr, tfjsonpath.New("id"))},
+				Check:             e.checkAPI(credentialAddr, apiField("name", func(c ranchersim.Credential) *string { return c.Name }, "two")),
+			},
+			{
+				Config:            config("b@example.com", `"two"`, `"second"`, "user1", "pass1"),
+				ConfigPlanChecks:  update("description", knownvalue.StringExact("second")),
+				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(credentialAddr, tfjsonpath.New("id"))},
+				Check:             e.checkAPI(credentialAddr, apiField("description", func(c ranchersim.Credential) *string { return c.Description }, "second")),
+			},
+			{
+				Config:            config("b@example.com", `"two"`, `"second"`, "user2", "pass1"),
+				ConfigPlanChecks:  update("public_value", knownvalue.StringExact("user2")),
+				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(credentialAddr, tfjsonpath.New("id"))},
+				Check:             e.checkAPI(credentialAddr, apiField("publicValue", func(c ranchersim.Credential) *string { return c.PublicValue }, "user2")),
+			},
+			{
+				// The password changes in place: the legacy provider replaced the credential here.
+				Config:            config("b@example.com", `"two"`, `"second"`, "user2", "pass2"),
+				ConfigPlanChecks:  update("secret_value", knownvalue.StringExact("pass2")),
+				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(credentialAddr, tfjsonpath.New("id"))},
+				Check:             e.checkAPI(credentialAddr, apiField("secretValue", func(c ranchersim.Credential) *string { return c.SecretValue }, "pass2")),
+			},
+			{
+				// Removing optional attributes clears them in Rancher.
+				Config:           config("b@example.com", "null", "null", "user2", "pass2"),
+				ConfigPlanChecks: update("description", knownvalue.Null()),
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(credentialAddr, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("name"), knownvalue.Null()),
+				},
+				Check: e.checkAPI(credentialAddr, func(c ranchersim.Credential) error {
+					if c.Name != nil || c.Description != nil {
+						return fmt.Errorf("name %v and description %v are still set in the API", c.Name, c.Description)
+					}
+					return nil
+				}),
+			},
+		},
+	})
+}
+
+// apiField checks one field of the credential in the API.
+func apiField(name string, get func(ranchersim.Credential) *string, want string) func(ranchersim.Credential) error {
+	return func(c ranchersim.Credential) error {
+		if got := get(c); !strPtrEq(got, want) {
+			return fmt.Errorf("API %s = %v, want %q", name, deref(got), want)
+		}
+		return nil
+	}
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return "<null>"
+	}
+	return fmt.Sprintf("%q", *p)
+}
+
+func TestAccRegistryCredential_replace(t *testing.T) {
+	e := newTestEnv(t)
+	// An account key that is a member of two projects, so project_id can move.
+	e.sim.AddProject("1a6", "Staging")
+	e.sim.AddAccountKey("ACCOUNTKEY0000000001", "account-secret-1", false, map[string]string{testProject: "owner", "1a6": "owner"})
+	regA := e.registry(t, "a.example.com")
+	regB := e.registry(t, "b.example.com")
+	regStaging, err := e.sim.CreateRegistry("1a6", "a.example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	provider := fmt.Sprintf(`
+provider "rancher" {
+  api_url    = %q
+  access_key = "ACCOUNTKEY0000000001"
+  secret_key = "account-secret-1"
+  project_id = %q
+}
+`, e.url, testProject)
+	config := func(project, registry string) string {
+		return provider + fmt.Sprintf(`
+resource "rancher_registry_credential" "test" {
+  project_id   = %q
+  registry_id  = %q
+  email        = "ops@example.com"
+  public_value = "ops"
+  secret_value = "pw"
+}
+`, project, registry)
+	}
+	var first, second, third string
+	replaced := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+		plancheck.ExpectResourceAction(credentialAddr, plancheck.ResourceActionReplace),
+	}}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config(testProject, regA), Check: captureID(credentialAddr, &first)},
+			{
+				Config:           config(testProject, regB),
+				ConfigPlanChecks: replaced,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					captureID(credentialAddr, &second),
+					func(*terraform.State) error { return e.expectRemoved(first) },
+					e.checkAPI(credentialAddr, func(c ranchersim.Credential) error {
+						if c.RegistryID != regB {
+							return fmt.Errorf("new credential is on registry %s, want %s", c.RegistryID, regB)
+						}
+						return nil
+					}),
+				),
+			},
+			{
+				Config:           config("1a6", regStaging),
+				ConfigPlanChecks: replaced,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("project_id"), knownvalue.StringExact("1a6")),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					captureID(credentialAddr, &third),
+					func(*terraform.State) error { return e.expectRemoved(second) },
+					e.checkAPI(credentialAddr, func(c ranchersim.Credential) error {
+						if c.ProjectID != "1a6" || c.State != "active" {
+							return fmt.Errorf("new credential is %s in project %s", c.State, c.ProjectID)
+						}
+						return nil
+					}),
+				),
+			},
+		},
+	})
+}
+
+func (e *testEnv) expectRemoved(id string) error {
+	c, ok := e.sim.Credential(id)
+	if !ok {
+		return fmt.Errorf("credential %s vanished from the API instead of being removed", id)
+	}
+	if c.State != "removed" {
+		return fmt.Errorf("credential %s is %s, want removed", id, c.State)
+	}
+	return nil
+}
+
+func TestAccRegistryCredential_active(t *testing.T) {
+	e := newTestEnv(t)
+	reg := e.registry(t, "registry.example.com")
+	config := func(active string) string {
+		return e.credentialConfig(fmt.Sprintf(`
+  registry_id = %q
+  email       = "x@example.com"
+  %s
+`, reg, active))
+	}
+	var id string
+	apiState := func(want string) resource.TestCheckFunc {
+		return e.checkAPI(credentialAddr, func(c ranchersim.Credential) error {
+			if c.State != want {
+				return fmt.Errorf("API state %s, want %s", c.State, want)
+			}
+			return nil
+		})
+	}
+	updateTo := func(active bool) resource.ConfigPlanChecks {
+		return resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+			plancheck.ExpectResourceAction(credentialAddr, plancheck.ResourceActionUpdate),
+			plancheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("active"), knownvalue.Bool(active)),
+		}}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		CheckDestroy:             e.checkAllRemoved,
+		Steps: []resource.TestStep{
+			{
+				Config: config("active = false"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("active"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("state"), knownvalue.StringExact("inactive")),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(captureID(credentialAddr, &id), apiState("inactive")),
+			},
+			{Config: config("active = true"), ConfigPlanChecks: updateTo(true), Check: apiState("active")},
+			{Config: config("active = false"), ConfigPlanChecks: updateTo(false), Check: apiState("inactive")},
+			{
+				// Leaving active out means active.
+				Config: config(""), ConfigPlanChecks: updateTo(true), Check: apiState("active"),
+			},
+			{
+				// Someone deactivates it in the Rancher UI: plan shows it, apply repairs it.
+				PreConfig: func() {
+					if err := e.sim.Act(id, "deactivate"); err != nil {
+						t.Fatal(err)
+					}
+					e.waitState(t, id, "inactive")
+				},
+				Config:           config(""),
+				ConfigPlanChecks: updateTo(true),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("state"), knownvalue.StringExact("active")),
+				},
+				Check: apiState("active"),
+			},
+		},
+	})
+}
+
+func TestAccRegistryCredential_disappears(t *testing.T) {
+	e := newTestEnv(t)
+	reg := e.registry(t, "registry.example.com")
+	config := e.credentialConfig(fmt.Sprintf(`
+  registry_id  = %q
+  email        = "x@example.com"
+  secret_value = "pw"
+`, reg))
+	var id string
+	recreated := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+		plancheck.ExpectResourceAction(credentialAddr, plancheck.ResourceActionCreate),
+	}}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		CheckDestroy:             e.checkAllRemoved,
+		Steps: []resource.TestStep{
+			{Config: config, Check: captureID(credentialAddr, &id)},
+			{
+				// Removed in Rancher: still readable by id, but gone.
+				PreConfig: func() {
+					if err := e.sim.Act(id, "deactivate"); err != nil {
+						t.Fatal(err)
+					}
+					e.waitState(t, id, "inactive")
+					if err := e.sim.Act(id, "remove"); err != nil {
+						t.Fatal(err)
+					}
+					e.waitState(t, id, "removed")
+				},
+				Config:           config,
+				ConfigPlanChecks: recreated,
+				Check:            captureID(credentialAddr, &id),
+			},
+			{
+				// Purged long ago and deleted from the database: 404.
+				PreConfig: func() {
+					if err := e.sim.Delete(id); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:           config,
+				ConfigPlanChecks: recreated,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("state"), knownvalue.StringExact("active")),
+				},
+			},
+		},
+	})
+}
+
+func TestAccRegistryCredential_import(t *testing.T) {
+	e := newTestEnv(t)
+	reg := e.registry(t, "registry.example.com")
+	config := e.credentialConfig(fmt.Sprintf(`
+  registry_id  = %q
+  email        = "x@example.com"
+  name         = "imported"
+  public_value = "me"
+  secret_value = "pw-import"
+`, reg))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		CheckDestroy:             e.checkAllRemoved,
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				ResourceName:            credentialAddr,
+				ImportState:             true,
+				ImportStateIdFunc:       importID(credentialAddr, true),
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"secret_value"},
+			},
+			{
+				ResourceName:            credentialAddr,
+				ImportState:             true,
+				ImportStateIdFunc:       importID(credentialAddr, false),
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"secret_value"},
+			},
+			{
+				// An import {} block with the secret in configuration: the
+				// secret is unknown after import, so the plan updates it in
+				// place; it never replaces the credential.
+				Config:             config,
+				ResourceName:       credentialAddr,
+				ImportState:        true,
+				ImportStateKind:    resource.ImportBlockWithID,
+				ImportStateIdFunc:  importID(credentialAddr, true),
+				ExpectNonEmptyPlan: true,
+				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(credentialAddr, plancheck.ResourceActionUpdate),
+				}},
+			},
+			{
+				ResourceName:  credentialAddr,
+				ImportState:   true,
+				ImportStateId: "1a5/registry",
+				ExpectError:   regexp.MustCompile(`Invalid import id`),
+			},
+		},
+	})
+}
+
+// importID builds "<project_id>/<id>" or "<id>" from state.
+func importID(addr string, withProject bool) resource.ImportStateIdFunc {
+	return func(s *terraform.State) (string, error) {
+		rs, ok := s.RootModule().Resources[addr]
+		if !ok {
+			return "", fmt.Errorf("%s not in state", addr)
+		}
+		if withProject {
+			return rs.Primary.Attributes["project_id"] + "/" + rs.Primary.ID, nil
+		}
+		return rs.Primary.ID, nil
+	}
+}
+
+func TestAccRegistryCredential_writeOnlySecret(t *testing.T) {
+	e := newTestEnv(t)
+	reg := e.registry(t, "registry.example.com")
+	config := func(secret string, version int) string {
+		return e.credentialConfig(fmt.Sprintf(`
+  registry_id             = %q
+  email                   = "x@example.com"
+  public_value            = "me"
+  secret_value_wo         = %q
+  secret_value_wo_version = %d
+`, reg, secret, version))
+	}
+	secretInAPI := func(want string) resource.TestCheckFunc {
+		return e.checkAPI(credentialAddr, apiField("secretValue", func(c ranchersim.Credential) *string { return c.SecretValue }, want))
+	}
+	noSecretInState := []statecheck.StateCheck{
+		statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("secret_value_wo"), knownvalue.Null()),
+		statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("secret_value"), knownvalue.Null()),
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		ProtoV6ProviderFactories: testProviderFactories,
+		CheckDestroy:             e.checkAllRemoved,
+		Steps: []resource.TestStep{
+			{
+				Config: config("wo-first", 1),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("secret_value_wo"), knownvalue.Null()),
+				}},
+				ConfigStateChecks: noSecretInState,
+				Check:             secretInAPI("wo-first"),
+			},
+			{
+				// A new value without a new version is not sent.
+				Config:            config("wo-second", 1),
+				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigStateChecks: noSecretInState,
+				Check:             secretInAPI("wo-first"),
+			},
+			{
+				Config: config("wo-second", 2),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(credentialAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("secret_value_wo"), knownvalue.Null()),
+				}},
+				ConfigStateChecks: append(noSecretInState,
+					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("secret_value_wo_version"), knownvalue.Int64Exact(2))),
+				Check: secretInAPI("wo-second"),
+			},
+		},
+	})
+}
+
+func TestAccRegistryCredential_failedTransition(t *testing.T) {
+	e := newTestEnv(t)
+	reg := e.registry(t, "registry.example.com")
+	config := e.credentialConfig(fmt.Sprintf(`
+  registry_id = %q
+  email       = "x@example.com"
+`, reg))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		CheckDestroy:             e.checkAllRemoved,
+		Steps: []resource.TestStep{
+			{
+				PreConfig:   func() { e.sim.FailNextTransition("", "agent could not store the credential") },
+				Config:      config,
+				ExpectError: regexp.MustCompile(`agent could not store the credential`),
+			},
+			{
+				// The failed credential was kept, tainted: plan replaces it.
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(credentialAddr, plancheck.ResourceActionReplace),
+				}},
+				Check: func(*terraform.State) error {
+					if n := len(e.sim.Credentials(testProject)); n != 2 {
+						return fmt.Errorf("API has %d credentials, want the failed one and its replacement", n)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+func TestAccRegistryCredential_timeout(t *testing.T) {
+	e := newTestEnv(t)
+	reg := e.registry(t, "registry.example.com")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() { e.sim.HangNextTransition("") },
+				Config: e.credentialConfig(fmt.Sprintf(`
+  registry_id = %q
+  email       = "x@example.com"
+  timeouts {
+    create = "2s"
+  }
+`, reg)),
+				ExpectError: regexp.MustCompile(`(?s)did not finish in time.*timeouts`),
+			},
+		},
+	})
+}
+
+func TestAccRegistryCredential_destroyFromEveryState(t *testing.T) {
+	e := newTestEnv(t)
+	reg := e.registry(t, "registry.example.com")
+	config := e.providerBlock() + fmt.Sprintf(`
+resource "rancher_registry_credential" "active" {
+  registry_id = %[1]q
+  email       = "a@example.com"
+}
+resource "rancher_registry_credential" "inactive" {
+  registry_id = %[1]q
+  email       = "b@example.com"
+  active      = false
+}
+resource "rancher_registry_credential" "removed" {
+  registry_id = %[1]q
+  email       = "c@example.com"
+}
+`, reg)
+	var removedID string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		CheckDestroy:             e.checkAllRemoved,
+		Steps: []resource.TestStep{
+			{Config: config, Check: captureID("rancher_registry_credential.removed", &removedID)},
+			{
+				// Removed out of band between refresh and destroy: destroy must
+				// treat "already removed" as done. The refresh-less destroy
+				// that reaches Delete with a removed credential is covered by
+				// the client's tests; here destroy runs over all three.
+				PreConfig: func() {
+					if err := e.sim.Act(removedID, "deactivate"); err != nil {
+						t.Fatal(err)
+					}
+					e.waitState(t, removedID, "inactive")
+				},
+				Config:  config,
+				Destroy: true,
+			},
+		},
+	})
+}
+
+func TestAccRegistryCredential_badInput(t *testing.T) {
+	e := newTestEnv(t)
+	reg := e.registry(t, "registry.example.com")
+	e.sim.AddProject("1a6", "Other")
+	otherReg, err := e.sim.CreateRegistry("1a6", "other.example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	step := func(body, want string) resource.TestStep {
+		return resource.TestStep{
+			Config:      e.credentialConfig(body),
+			ExpectError: regexp.MustCompile(want),
+			Check:       func(*terraform.State) error { return nil },
+		}
+	}
+	long := strings.Repeat("n", 256)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			if n := len(e.sim.Credentials(testProject)) + len(e.sim.Credentials("1a6")); n != 0 {
+				return fmt.Errorf("bad input created %d credentials", n)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			step(fmt.Sprintf(`registry_id = %q
+  email = ""`, reg), `(?s)Attribute email string length must be at least 1`),
+			step(fmt.Sprintf(`registry_id = %q
+  email = "x@example.com"
+  name = %q`, reg, long), `(?s)Attribute name string length must be at most 255`),
+			step(fmt.Sprintf(`registry_id = %q
+  email = "x@example.com"
+  description = %q`, reg, strings.Repeat("d", 1025)), `(?s)Attribute description string length must be at most 1024`),
+			step(fmt.Sprintf(`registry_id = %q
+  email = "x@example.com"
+  public_value = %q`, reg, strings.Repeat("u", 4097)), `(?s)Attribute public_value string length must be at most 4096`),
+			step(`registry_id = "registry-1"
+  email = "x@example.com"`, `(?s)Attribute registry_id must be a Rancher registry id such as "1sp3"`),
+			step(fmt.Sprintf(`registry_id = %q
+  project_id = "default"
+  email = "x@example.com"`, reg), `(?s)Attribute project_id must be a Rancher project id such as "1a5"`),
+			step(fmt.Sprintf(`registry_id = %q
+  email = "x@example.com"
+  secret_value = "a"
+  secret_value_wo = "b"`, reg), `(?s)Attribute "secret_value_wo" cannot be specified when "secret_value" is specified|Invalid Attribute Combination`),
+			// A registry of another project: the API's InvalidReference, on registry_id.
+			step(fmt.Sprintf(`registry_id = %q
+  email = "x@example.com"`, otherReg), `(?s)registry_id.*InvalidReference`),
+		},
+	})
+}
