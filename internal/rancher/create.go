@@ -1,0 +1,175 @@
+package rancher
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+// createClockSlack is subtracted from the (server-clock) start of a create
+// when looking for what it made, to allow for clock error and the whole
+// seconds of Cattle's dates.
+const createClockSlack = time.Minute
+
+// cattleDate is the format of Cattle's date fields and date filters.
+const cattleDate = "2006-01-02T15:04:05Z"
+
+// createSpec describes one create for the shared create-and-reconcile code.
+type createSpec struct {
+	kind      kind
+	projectID string
+	body      map[string]any
+	// lockKey groups creates that a lookup could confuse with each other
+	// (same project and same identifying fields).
+	lockKey string
+	// lookup holds the collection filters that find what this create made.
+	lookup url.Values
+	// matches checks a candidate on the client too: the filters are exact
+	// matches, but a server may ignore an unknown filter.
+	matches func(*wireObject) bool
+	// taken reports an error that, after an ambiguous attempt, can mean our
+	// own earlier attempt made the object (a registry's ServerAddressUsed).
+	taken func(error) bool
+}
+
+// create POSTs a new object without ever making two.
+//
+// A POST is retried (inside do) only when the server cannot have acted: a
+// failed dial, 429 or 503. After an ambiguous failure (timeout, broken
+// connection, 502, 504) the collection is searched for the object the
+// attempt may have made, using spec.lookup plus created_gte set a minute
+// before the first attempt by the server's clock. Candidates must also pass
+// spec.matches and must not be an object this Client already returned from
+// a create. One candidate is adopted; of several, the newest (latest
+// created, then highest id) is adopted. Only when none is found is the POST
+// sent again, at most MaxRetries times.
+//
+// Creates with the same lockKey share a read-write lock: POSTs hold it
+// shared, a lookup holds it exclusively, so a lookup runs only once every
+// concurrent twin create has recorded its id, and cannot adopt a twin's
+// object in this process.
+func (c *Client) create(ctx context.Context, spec createSpec) (*wireObject, error) {
+	coll, err := c.collectionURL(spec.kind, spec.projectID)
+	if err != nil {
+		return nil, err
+	}
+	since := c.serverNow().Add(-createClockSlack).UTC().Truncate(time.Second)
+	lock := c.createLock(spec.lockKey)
+	for attempt := 0; ; attempt++ {
+		lock.RLock()
+		var obj wireObject
+		_, err := c.do(ctx, http.MethodPost, coll, spec.body, create, &obj)
+		if err == nil {
+			c.remember(spec.kind, spec.projectID, obj.ID)
+			c.observe(spec.kind, spec.projectID, &obj)
+			lock.RUnlock()
+			return &obj, nil
+		}
+		lock.RUnlock()
+
+		takenByUs := attempt > 0 && spec.taken != nil && spec.taken(err)
+		if !ambiguous(err) && !takenByUs {
+			return nil, err
+		}
+		tflog.Warn(ctx, "Rancher create failed without a clear answer; looking for the object it may have made", map[string]any{
+			"kind":  spec.kind.name,
+			"error": err.Error(),
+		})
+		found, lookupErr := c.findCreated(ctx, spec, since, lock)
+		if lookupErr != nil {
+			return nil, fmt.Errorf("%w; looking for the %s it may have made failed too: %v", err, spec.kind.name, lookupErr)
+		}
+		if found != nil {
+			tflog.Info(ctx, "Adopted the object an interrupted create made", map[string]any{"kind": spec.kind.name, "id": found.ID})
+			return found, nil
+		}
+		if takenByUs || attempt >= c.maxRetries {
+			return nil, err
+		}
+		wait := jitter(c.retryWaitMin, c.retryWaitMax, attempt)
+		tflog.Debug(ctx, "Retrying Rancher create: nothing was made", map[string]any{"kind": spec.kind.name, "retry": attempt + 1, "wait_ms": wait.Milliseconds()})
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, fmt.Errorf("creating %s: %w (after: %v)", spec.kind.name, ctx.Err(), err)
+		case <-t.C:
+		}
+	}
+}
+
+// findCreated looks for the object an ambiguous create may have made; see
+// create for the rule.
+func (c *Client) findCreated(ctx context.Context, spec createSpec, since time.Time, lock *sync.RWMutex) (*wireObject, error) {
+	lock.Lock()
+	defer lock.Unlock()
+	q := url.Values{}
+	for k, v := range spec.lookup {
+		q[k] = append([]string(nil), v...)
+	}
+	q.Set("created_gte", since.Format(cattleDate))
+	candidates, err := c.list(ctx, spec.kind, spec.projectID, q)
+	if err != nil {
+		return nil, err
+	}
+	var best *wireObject
+	for i := range candidates {
+		cand := &candidates[i]
+		if !spec.matches(cand) || c.isKnown(spec.kind, spec.projectID, cand.ID) {
+			continue
+		}
+		if created := cand.status().Created; !created.IsZero() && created.Before(since) {
+			continue
+		}
+		if best == nil || newer(cand, best) {
+			best = cand
+		}
+	}
+	if best != nil {
+		c.remember(spec.kind, spec.projectID, best.ID)
+		c.observe(spec.kind, spec.projectID, best)
+	}
+	return best, nil
+}
+
+func newer(a, b *wireObject) bool {
+	ac, bc := a.status().Created, b.status().Created
+	if !ac.Equal(bc) {
+		return ac.After(bc)
+	}
+	return idNumber(a.ID) > idNumber(b.ID)
+}
+
+func (c *Client) createLock(key string) *sync.RWMutex {
+	c.createMu.Lock()
+	defer c.createMu.Unlock()
+	l, ok := c.createLocks[key]
+	if !ok {
+		l = &sync.RWMutex{}
+		c.createLocks[key] = l
+	}
+	return l
+}
+
+func (c *Client) remember(k kind, projectID, id string) {
+	c.createMu.Lock()
+	defer c.createMu.Unlock()
+	c.known[objectKey(k, projectID, id)] = true
+}
+
+func (c *Client) isKnown(k kind, projectID, id string) bool {
+	c.createMu.Lock()
+	defer c.createMu.Unlock()
+	return c.known[objectKey(k, projectID, id)]
+}
+
+// sameOptional compares an optional field leniently: null and "" are the
+// same, as a server may store either for an empty value.
+func sameOptional(a, b *string) bool {
+	return deref(a) == deref(b)
+}

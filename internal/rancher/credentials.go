@@ -1,0 +1,143 @@
+package rancher
+
+import (
+	"context"
+	"net/url"
+	"strings"
+)
+
+// CreateRegistryCredential creates a credential. The answer is in state
+// registering; WaitRegistryCredential waits for it to become active. An
+// interrupted create is reconciled, never duplicated (see create).
+func (c *Client) CreateRegistryCredential(ctx context.Context, projectID string, in RegistryCredentialCreate) (*RegistryCredential, error) {
+	body := map[string]any{
+		"registryId": in.RegistryID,
+		"email":      in.Email,
+	}
+	putOptional(body, "name", in.Name)
+	putOptional(body, "description", in.Description)
+	putOptional(body, "publicValue", in.PublicValue)
+	putOptional(body, "secretValue", in.SecretValue)
+
+	lookup := url.Values{"registryId": {in.RegistryID}}
+	if in.Name != nil && *in.Name != "" {
+		lookup.Set("name", *in.Name)
+	}
+	if in.PublicValue != nil && *in.PublicValue != "" {
+		lookup.Set("publicValue", *in.PublicValue)
+	}
+	obj, err := c.create(ctx, createSpec{
+		kind:      credentialKind,
+		projectID: projectID,
+		body:      body,
+		lockKey:   strings.Join([]string{"registrycredentials", projectID, in.RegistryID, deref(in.Name), deref(in.PublicValue)}, "\x00"),
+		lookup:    lookup,
+		matches: func(o *wireObject) bool {
+			return deref(o.RegistryID) == in.RegistryID &&
+				deref(o.Email) == in.Email &&
+				sameOptional(o.Name, in.Name) &&
+				sameOptional(o.PublicValue, in.PublicValue) &&
+				sameOptional(o.Description, in.Description)
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	return obj.credential(), nil
+}
+
+// GetRegistryCredential reads a credential by id, in any state (Cattle keeps
+// removed credentials readable). A missing one gives an error for which
+// IsNotFound is true.
+func (c *Client) GetRegistryCredential(ctx context.Context, projectID, id string) (*RegistryCredential, error) {
+	obj, err := c.get(ctx, credentialKind, projectID, id)
+	if err != nil {
+		return nil, err
+	}
+	return obj.credential(), nil
+}
+
+// ListRegistryCredentials lists a project's credentials, all pages.
+func (c *Client) ListRegistryCredentials(ctx context.Context, projectID string, f RegistryCredentialFilter) ([]RegistryCredential, error) {
+	q := url.Values{}
+	setFilter(q, "registryId", f.RegistryID)
+	setFilter(q, "name", f.Name)
+	setFilter(q, "publicValue", f.PublicValue)
+	if f.IncludeRemoved {
+		q.Set("_removed", "true")
+	}
+	objs, err := c.list(ctx, credentialKind, projectID, q)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]RegistryCredential, 0, len(objs))
+	for i := range objs {
+		out = append(out, *objs[i].credential())
+	}
+	return out, nil
+}
+
+// UpdateRegistryCredential sends the Set fields of u in one PUT. Cattle
+// applies a PUT at once in any state and leaves the state alone.
+func (c *Client) UpdateRegistryCredential(ctx context.Context, projectID, id string, u RegistryCredentialUpdate) (*RegistryCredential, error) {
+	fields := map[string]any{}
+	putField(fields, "email", u.Email)
+	putField(fields, "name", u.Name)
+	putField(fields, "description", u.Description)
+	putField(fields, "publicValue", u.PublicValue)
+	putField(fields, "secretValue", u.SecretValue)
+	obj, err := c.update(ctx, credentialKind, projectID, id, fields)
+	if err != nil {
+		return nil, err
+	}
+	return obj.credential(), nil
+}
+
+// WaitRegistryCredential polls until the credential is in one of targets
+// (with no targets: until it settles in any stable state).
+func (c *Client) WaitRegistryCredential(ctx context.Context, projectID, id string, targets ...string) (*RegistryCredential, error) {
+	obj, err := c.wait(ctx, credentialKind, projectID, id, targets)
+	if obj == nil {
+		return nil, err
+	}
+	return obj.credential(), err
+}
+
+// SetRegistryCredentialActive makes the credential active or inactive and
+// waits for it.
+func (c *Client) SetRegistryCredentialActive(ctx context.Context, projectID, id string, active bool) (*RegistryCredential, error) {
+	obj, err := c.setActive(ctx, credentialKind, projectID, id, active)
+	if obj == nil {
+		return nil, err
+	}
+	return obj.credential(), err
+}
+
+// RemoveRegistryCredential deletes the credential from any state and waits
+// until it is removed. A credential that is already gone is a success.
+func (c *Client) RemoveRegistryCredential(ctx context.Context, projectID, id string) error {
+	return c.remove(ctx, credentialKind, projectID, id)
+}
+
+func putOptional(m map[string]any, key string, v *string) {
+	if v != nil {
+		m[key] = *v
+	}
+}
+
+func putField(m map[string]any, key string, f Field) {
+	if !f.Set {
+		return
+	}
+	if f.Value == nil {
+		m[key] = nil
+		return
+	}
+	m[key] = *f.Value
+}
+
+func setFilter(q url.Values, key, value string) {
+	if value != "" {
+		q.Set(key, value)
+	}
+}

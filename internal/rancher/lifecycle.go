@@ -1,0 +1,338 @@
+package rancher
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Waiter timings: the first read comes soon (Cattle finishes a credential's
+// transition in milliseconds to a second), later reads back off to a cap.
+const (
+	pollFirst  = 50 * time.Millisecond
+	pollFactor = 2
+	pollMax    = 2 * time.Second
+)
+
+// listPageSize is the page size asked for when listing (Cattle's default is
+// 100, its maximum 3000).
+const listPageSize = 1000
+
+// maxLifecycleSteps bounds the read-act loops of SetActive and Remove, which
+// normally finish in one or two steps.
+const maxLifecycleSteps = 8
+
+// kind describes one type of object; the lifecycle code is shared.
+type kind struct {
+	name       string // for messages: "registry credential"
+	collection string // URL segment, lower-case as the server emits it
+}
+
+var (
+	credentialKind = kind{name: "registry credential", collection: "registrycredentials"}
+	registryKind   = kind{name: "registry", collection: "registries"}
+)
+
+var stableStates = []string{StateActive, StateInactive, StateRemoved, StatePurged}
+
+func (c *Client) collectionURL(k kind, projectID string) (string, error) {
+	if !validID(projectID) {
+		return "", fmt.Errorf("invalid project id %q: a project id looks like 1a5", projectID)
+	}
+	return c.baseURL + "/projects/" + projectID + "/" + k.collection, nil
+}
+
+func (c *Client) objectURL(k kind, projectID, id string) (string, error) {
+	coll, err := c.collectionURL(k, projectID)
+	if err != nil {
+		return "", err
+	}
+	if !validID(id) {
+		return "", fmt.Errorf("invalid %s id %q", k.name, id)
+	}
+	return coll + "/" + id, nil
+}
+
+func objectKey(k kind, projectID, id string) string {
+	return k.collection + "/" + projectID + "/" + id
+}
+
+// observe remembers whether obj is mid-transition, for the next wait.
+func (c *Client) observe(k kind, projectID string, obj *wireObject) {
+	key := objectKey(k, projectID, obj.ID)
+	if IsPendingState(obj.State) {
+		c.pending.Store(key, time.Now())
+	} else {
+		c.pending.Delete(key)
+	}
+}
+
+func (c *Client) get(ctx context.Context, k kind, projectID, id string) (*wireObject, error) {
+	u, err := c.objectURL(k, projectID, id)
+	if err != nil {
+		return nil, err
+	}
+	var obj wireObject
+	if _, err := c.do(ctx, http.MethodGet, u, nil, idempotent, &obj); err != nil {
+		return nil, err
+	}
+	c.observe(k, projectID, &obj)
+	return &obj, nil
+}
+
+type wireCollection struct {
+	Data       []wireObject `json:"data"`
+	Pagination *struct {
+		Next    *string `json:"next"`
+		Partial bool    `json:"partial"`
+	} `json:"pagination"`
+}
+
+// list reads a collection to its end, following pagination.next.
+func (c *Client) list(ctx context.Context, k kind, projectID string, query url.Values) ([]wireObject, error) {
+	coll, err := c.collectionURL(k, projectID)
+	if err != nil {
+		return nil, err
+	}
+	if query == nil {
+		query = url.Values{}
+	}
+	query.Set("limit", fmt.Sprint(listPageSize))
+	next := coll + "?" + query.Encode()
+	seen := map[string]bool{}
+	var all []wireObject
+	for next != "" {
+		if seen[next] {
+			return nil, fmt.Errorf("listing %s: the server's pagination repeats itself", k.collection)
+		}
+		seen[next] = true
+		var page wireCollection
+		if _, err := c.do(ctx, http.MethodGet, next, nil, idempotent, &page); err != nil {
+			return nil, err
+		}
+		all = append(all, page.Data...)
+		next = ""
+		if p := page.Pagination; p != nil && p.Next != nil && *p.Next != "" {
+			// Keep the server's query (its marker) but our own scheme, host
+			// and path: behind a proxy the server may not know its address.
+			nu, err := url.Parse(*p.Next)
+			if err != nil {
+				return nil, fmt.Errorf("listing %s: bad next page link: %w", k.collection, err)
+			}
+			next = coll + "?" + nu.RawQuery
+		}
+	}
+	return all, nil
+}
+
+func (c *Client) update(ctx context.Context, k kind, projectID, id string, fields map[string]any) (*wireObject, error) {
+	if len(fields) == 0 {
+		return c.get(ctx, k, projectID, id)
+	}
+	u, err := c.objectURL(k, projectID, id)
+	if err != nil {
+		return nil, err
+	}
+	var obj wireObject
+	if _, err := c.do(ctx, http.MethodPut, u, fields, idempotent, &obj); err != nil {
+		return nil, err
+	}
+	c.observe(k, projectID, &obj)
+	return &obj, nil
+}
+
+// action runs POST <self>/?action=<name>.
+func (c *Client) action(ctx context.Context, k kind, projectID, id, name string) (*wireObject, error) {
+	u, err := c.objectURL(k, projectID, id)
+	if err != nil {
+		return nil, err
+	}
+	var obj wireObject
+	if _, err := c.do(ctx, http.MethodPost, u+"/?action="+url.QueryEscape(name), nil, idempotent, &obj); err != nil {
+		return nil, err
+	}
+	c.observe(k, projectID, &obj)
+	return &obj, nil
+}
+
+func (c *Client) delete(ctx context.Context, k kind, projectID, id string) (*wireObject, error) {
+	u, err := c.objectURL(k, projectID, id)
+	if err != nil {
+		return nil, err
+	}
+	var obj wireObject
+	resp, err := c.do(ctx, http.MethodDelete, u, nil, idempotent, &obj)
+	if err != nil {
+		return nil, err
+	}
+	if resp.status == http.StatusNoContent || len(strings.TrimSpace(string(resp.body))) == 0 {
+		return nil, nil
+	}
+	c.observe(k, projectID, &obj)
+	return &obj, nil
+}
+
+// wait polls until the object reaches one of targets. An empty targets list
+// means "any settled state". It fails fast with *TransitionError when the
+// server reports a failed transition and with *WaitError when the object
+// settles elsewhere or ctx ends.
+func (c *Client) wait(ctx context.Context, k kind, projectID, id string, targets []string) (*wireObject, error) {
+	if len(targets) == 0 {
+		targets = stableStates
+	}
+	if _, err := c.objectURL(k, projectID, id); err != nil {
+		return nil, err
+	}
+	// Right after a transition began (a create or an action), the first
+	// read would only see it still running: sleep first. Otherwise read now.
+	delay := time.Duration(0)
+	if v, ok := c.pending.Load(objectKey(k, projectID, id)); ok {
+		delay = max(pollFirst-time.Since(v.(time.Time)), 0)
+	}
+	interval := pollFirst
+	last := ""
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	<-timer.C
+	for {
+		if delay > 0 {
+			timer.Reset(delay)
+			select {
+			case <-ctx.Done():
+				return nil, &WaitError{Kind: k.name, ID: id, Targets: targets, LastState: last, Err: ctx.Err()}
+			case <-timer.C:
+			}
+		}
+		obj, err := c.get(ctx, k, projectID, id)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, &WaitError{Kind: k.name, ID: id, Targets: targets, LastState: last, Err: ctx.Err()}
+			}
+			return nil, err
+		}
+		last = obj.State
+		if obj.failed() {
+			return obj, &TransitionError{Kind: k.name, ID: id, State: obj.State, Message: deref(obj.TransitioningMessage)}
+		}
+		if slices.Contains(targets, obj.State) {
+			return obj, nil
+		}
+		if !IsPendingState(obj.State) {
+			return obj, &WaitError{Kind: k.name, ID: id, Targets: targets, LastState: obj.State}
+		}
+		delay = interval
+		interval = min(interval*pollFactor, pollMax)
+	}
+}
+
+// headingTo lists, per target, the transitional states that end in it
+// without help.
+var headingTo = map[string][]string{
+	StateActive:   {StateRequested, StateRegistering, StateActivating, StateUpdatingActive},
+	StateInactive: {StateDeactivating, StateUpdatingInactive},
+}
+
+// setActive brings the object to active or inactive: it lets a transition
+// in flight finish, runs activate/deactivate only when needed, and waits.
+func (c *Client) setActive(ctx context.Context, k kind, projectID, id string, active bool) (*wireObject, error) {
+	target, action := StateInactive, "deactivate"
+	if active {
+		target, action = StateActive, "activate"
+	}
+	obj, err := c.get(ctx, k, projectID, id)
+	for step := 0; step < maxLifecycleSteps; step++ {
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case obj.failed():
+			return obj, &TransitionError{Kind: k.name, ID: id, State: obj.State, Message: deref(obj.TransitioningMessage)}
+		case obj.State == target:
+			return obj, nil
+		case obj.status().Gone():
+			return obj, fmt.Errorf("cannot %s %s %s: it is %s", action, k.name, id, obj.State)
+		case slices.Contains(headingTo[target], obj.State):
+			return c.wait(ctx, k, projectID, id, []string{target})
+		case IsPendingState(obj.State) && !obj.status().HasAction(action):
+			obj, err = c.wait(ctx, k, projectID, id, nil)
+			continue
+		}
+		_, err = c.action(ctx, k, projectID, id, action)
+		if isActionNotAvailable(err) {
+			// The state moved under us (or a retried action already ran):
+			// read it again and decide afresh.
+			obj, err = c.get(ctx, k, projectID, id)
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		return c.wait(ctx, k, projectID, id, []string{target})
+	}
+	return obj, fmt.Errorf("could not %s %s %s: its state keeps changing (last %q)", action, k.name, id, obj.State)
+}
+
+// remove deletes the object from any state: a missing, removed or purged
+// object is already gone; transitions are waited out; an active object is
+// deactivated first (a 405 from DELETE means it still is); then DELETE and
+// wait for removed.
+func (c *Client) remove(ctx context.Context, k kind, projectID, id string) error {
+	gone := []string{StateRemoved, StatePurged}
+	obj, err := c.get(ctx, k, projectID, id)
+	for step := 0; step < maxLifecycleSteps; step++ {
+		if IsNotFound(err) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		switch obj.State {
+		case StateRemoved, StatePurged:
+			return nil
+		case StateRemoving, StatePurging:
+			_, err := c.wait(ctx, k, projectID, id, gone)
+			if IsNotFound(err) {
+				return nil
+			}
+			return err
+		}
+		if obj.failed() {
+			return &TransitionError{Kind: k.name, ID: id, State: obj.State, Message: deref(obj.TransitioningMessage)}
+		}
+		if IsPendingState(obj.State) {
+			obj, err = c.wait(ctx, k, projectID, id, nil)
+			continue
+		}
+		if obj.State == StateActive {
+			obj, err = c.setActive(ctx, k, projectID, id, false)
+			continue
+		}
+		var deleted *wireObject
+		deleted, err = c.delete(ctx, k, projectID, id)
+		var apiErr *Error
+		switch {
+		case err == nil:
+			if deleted != nil && slices.Contains(gone, deleted.State) {
+				return nil
+			}
+			_, err = c.wait(ctx, k, projectID, id, gone)
+			if IsNotFound(err) {
+				return nil
+			}
+			return err
+		case IsNotFound(err):
+			return nil
+		case errors.As(err, &apiErr) && apiErr.Status == http.StatusMethodNotAllowed:
+			// Still active (someone activated it meanwhile): read and go on.
+			obj, err = c.get(ctx, k, projectID, id)
+		default:
+			return err
+		}
+	}
+	return fmt.Errorf("could not remove %s %s: its state keeps changing", k.name, id)
+}
