@@ -75,8 +75,13 @@ func addRancherError(diags *diag.Diagnostics, summary string, e *rancher.Error, 
 				"an account key needs membership of the project.", projectID))
 		return
 	}
-	if e.FieldName != "" {
-		if attr, ok := attrFor(e.FieldName); ok {
+	field := e.FieldName
+	if field == "" && e.Code == "ServerAddressUsed" {
+		// Cattle reports this 400 without a fieldName.
+		field = "serverAddress"
+	}
+	if field != "" {
+		if attr, ok := attrFor(field); ok {
 			reason, known := validationReasons[e.Code]
 			if !known {
 				reason = "was rejected"

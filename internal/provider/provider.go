@@ -42,9 +42,9 @@ const (
 )
 
 var (
-	projectIDPattern  = regexp.MustCompile(`^1a[0-9]+$`)
-	registryIDPattern = regexp.MustCompile(`^1sp[0-9]+$`)
-	credentialIDRegex = regexp.MustCompile(`^1c[0-9]+$`)
+	projectIDPattern    = regexp.MustCompile(`^1a[0-9]+$`)
+	registryIDPattern   = regexp.MustCompile(`^1sp[0-9]+$`)
+	credentialIDPattern = regexp.MustCompile(`^1c[0-9]+$`)
 )
 
 var _ provider.Provider = (*rancherProvider)(nil)
@@ -61,15 +61,15 @@ func New(version string) func() provider.Provider {
 }
 
 type providerModel struct {
-	APIURL         types.String        `tfsdk:"api_url"`
-	AccessKey      types.String        `tfsdk:"access_key"`
-	SecretKey      types.String        `tfsdk:"secret_key"`
-	ProjectID      types.String        `tfsdk:"project_id"`
-	Config         types.String        `tfsdk:"config"`
-	Insecure       types.Bool          `tfsdk:"insecure"`
-	CACerts        types.String        `tfsdk:"ca_certs"`
+	APIURL         types.String         `tfsdk:"api_url"`
+	AccessKey      types.String         `tfsdk:"access_key"`
+	SecretKey      types.String         `tfsdk:"secret_key"`
+	ProjectID      types.String         `tfsdk:"project_id"`
+	Config         types.String         `tfsdk:"config"`
+	Insecure       types.Bool           `tfsdk:"insecure"`
+	CACerts        types.String         `tfsdk:"ca_certs"`
 	RequestTimeout timetypes.GoDuration `tfsdk:"request_timeout"`
-	MaxRetries     types.Int64         `tfsdk:"max_retries"`
+	MaxRetries     types.Int64          `tfsdk:"max_retries"`
 }
 
 func (p *rancherProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -316,6 +316,7 @@ func joinWords(words []string) string {
 func (p *rancherProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewRegistryCredentialResource,
+		NewRegistryResource,
 	}
 }
 

@@ -27,14 +27,14 @@ type providerData struct {
 
 // configureData takes the provider data in a resource's or data source's
 // Configure. It returns nil while the provider itself is not configured yet.
-func configureData(providerData any, diags *diag.Diagnostics) *providerData {
-	if providerData == nil {
+func configureData(raw any, diags *diag.Diagnostics) *providerData {
+	if raw == nil {
 		return nil
 	}
-	data, ok := providerData.(*providerData)
+	data, ok := raw.(*providerData)
 	if !ok {
 		diags.AddError("Unexpected provider data",
-			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", providerData))
+			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", raw))
 		return nil
 	}
 	return data

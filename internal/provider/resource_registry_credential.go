@@ -341,23 +341,7 @@ func (r *registryCredentialResource) Delete(ctx context.Context, req resource.De
 }
 
 func (r *registryCredentialResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	projectID, id, ok := splitImportID(req.ID, credentialIDRegex)
-	if !ok {
-		resp.Diagnostics.AddError("Invalid import id",
-			fmt.Sprintf("Expected \"<project_id>/<id>\" such as \"1a5/1c7\", or \"<id>\" such as \"1c7\" for a credential of the provider's project; got %q.", req.ID))
-		return
-	}
-	if projectID == "" {
-		if !r.data.ready(&resp.Diagnostics) {
-			return
-		}
-		projectID = r.data.project(ctx, "", &resp.Diagnostics)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("project_id"), projectID)...)
+	importByProjectAndID(ctx, r.data, req, resp, credentialIDPattern, "1c7")
 }
 
 // attributeFor maps an API field to this resource's attribute; an error on

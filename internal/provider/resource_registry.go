@@ -1,0 +1,293 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/cattle-ops/terraform-provider-rancher/internal/rancher"
+)
+
+var (
+	_ resource.Resource                = (*registryResource)(nil)
+	_ resource.ResourceWithConfigure   = (*registryResource)(nil)
+	_ resource.ResourceWithImportState = (*registryResource)(nil)
+)
+
+// NewRegistryResource is the constructor of rancher_registry.
+func NewRegistryResource() resource.Resource {
+	return &registryResource{}
+}
+
+type registryResource struct {
+	data *providerData
+}
+
+type registryModel struct {
+	ID            types.String   `tfsdk:"id"`
+	ProjectID     types.String   `tfsdk:"project_id"`
+	ServerAddress types.String   `tfsdk:"server_address"`
+	Name          types.String   `tfsdk:"name"`
+	Description   types.String   `tfsdk:"description"`
+	Active        types.Bool     `tfsdk:"active"`
+	State         types.String   `tfsdk:"state"`
+	Timeouts      timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (r *registryResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_registry"
+}
+
+func (r *registryResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A private image registry known to a Rancher 1.x environment, such as `registry.example.com`. " +
+			"Containers of the environment pull from it with the registry's credentials (`rancher_registry_credential`).",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "Rancher id of the registry, such as `1sp3`.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"project_id": schema.StringAttribute{
+				MarkdownDescription: "Project (environment) of the registry, such as `1a5`. Defaults to the provider's project. Changing it replaces the registry.",
+				Optional:            true,
+				Computed:            true,
+				PlanModifiers: []planmodifier.String{
+					stringplanmodifier.UseStateForUnknown(),
+					stringplanmodifier.RequiresReplace(),
+				},
+				Validators: []validator.String{projectIDValidator()},
+			},
+			"server_address": schema.StringAttribute{
+				MarkdownDescription: "Host (and optional port) of the registry, such as `registry.example.com` or `index.docker.io`. " +
+					"Unique within a project, compared without regard to case. Rancher cannot change it, so changing it replaces the registry.",
+				Required:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:    []validator.String{stringvalidator.LengthBetween(1, 255)},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "Name of the registry.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtMost(255)},
+			},
+			"description": schema.StringAttribute{
+				MarkdownDescription: "Description of the registry.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtMost(1024)},
+			},
+			"active": schema.BoolAttribute{
+				MarkdownDescription: "Whether the registry is active. Defaults to `true`. If someone deactivates it outside Terraform, " +
+					"the next plan shows it and apply activates it again.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(true),
+			},
+			"state": schema.StringAttribute{
+				MarkdownDescription: "State of the registry in Rancher, such as `active` or `inactive`.",
+				Computed:            true,
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
+		},
+	}
+}
+
+func (r *registryResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = configureData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *registryResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan registryModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
+		return
+	}
+	ctx = r.data.logContext(ctx)
+	timeout, diags := plan.Timeouts.Create(ctx, defaultTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	projectID := r.data.project(ctx, plan.ProjectID.ValueString(), &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	client := r.data.client
+	reg, err := client.CreateRegistry(ctx, projectID, rancher.RegistryCreate{
+		ServerAddress: plan.ServerAddress.ValueString(),
+		Name:          plan.Name.ValueStringPointer(),
+		Description:   plan.Description.ValueStringPointer(),
+	})
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Cannot create the registry", err, projectID, fieldAttribute)
+		return
+	}
+	tflog.Info(ctx, "created registry", map[string]any{"id": reg.ID, "project_id": projectID})
+
+	// Record the id before waiting, so that a failed wait taints the
+	// registry instead of losing it.
+	plan.ProjectID = types.StringValue(projectID)
+	plan.applyAPI(reg)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+
+	reg, err = client.WaitRegistry(ctx, projectID, reg.ID, "active")
+	if err == nil && !plan.Active.ValueBool() {
+		reg, err = client.SetRegistryActive(ctx, projectID, plan.ID.ValueString(), false)
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("Registry %s did not become ready", plan.ID.ValueString()), err, projectID, fieldAttribute)
+		return
+	}
+	plan.applyAPI(reg)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *registryResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state registryModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
+		return
+	}
+	ctx = r.data.logContext(ctx)
+	projectID := r.data.project(ctx, state.ProjectID.ValueString(), &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	reg, err := r.data.client.GetRegistry(ctx, projectID, state.ID.ValueString())
+	if rancher.IsNotFound(err) || (err == nil && reg.Gone()) {
+		tflog.Warn(ctx, "registry is gone from Rancher; removing it from state", map[string]any{"id": state.ID.ValueString()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Cannot read the registry", err, projectID, fieldAttribute)
+		return
+	}
+	state.ProjectID = types.StringValue(projectID)
+	state.applyAPI(reg)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *registryResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state registryModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
+		return
+	}
+	ctx = r.data.logContext(ctx)
+	timeout, diags := plan.Timeouts.Update(ctx, defaultTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	client := r.data.client
+	projectID, id := state.ProjectID.ValueString(), state.ID.ValueString()
+	var u rancher.RegistryUpdate
+	changed := false
+	if !plan.Name.Equal(state.Name) {
+		u.Name, changed = rancher.SetField(plan.Name.ValueStringPointer()), true
+	}
+	if !plan.Description.Equal(state.Description) {
+		u.Description, changed = rancher.SetField(plan.Description.ValueStringPointer()), true
+	}
+
+	var reg *rancher.Registry
+	var err error
+	if changed {
+		if reg, err = client.UpdateRegistry(ctx, projectID, id, u); err != nil {
+			addAPIError(&resp.Diagnostics, "Cannot update the registry", err, projectID, fieldAttribute)
+			return
+		}
+	}
+	if !plan.Active.Equal(state.Active) || isTransitional(state.State.ValueString()) {
+		reg, err = client.SetRegistryActive(ctx, projectID, id, plan.Active.ValueBool())
+	} else if reg == nil {
+		reg, err = client.GetRegistry(ctx, projectID, id)
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Cannot update the registry", err, projectID, fieldAttribute)
+		return
+	}
+	plan.ID, plan.ProjectID = state.ID, state.ProjectID
+	plan.applyAPI(reg)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *registryResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state registryModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
+		return
+	}
+	ctx = r.data.logContext(ctx)
+	timeout, diags := state.Timeouts.Delete(ctx, defaultTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	projectID := state.ProjectID.ValueString()
+	if err := r.data.client.RemoveRegistry(ctx, projectID, state.ID.ValueString()); err != nil {
+		addAPIError(&resp.Diagnostics, "Cannot delete the registry", err, projectID, fieldAttribute)
+	}
+}
+
+func (r *registryResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	importByProjectAndID(ctx, r.data, req, resp, registryIDPattern, "1sp3")
+}
+
+func (m *registryModel) applyAPI(reg *rancher.Registry) {
+	m.ID = types.StringValue(reg.ID)
+	if reg.ProjectID != "" {
+		m.ProjectID = types.StringValue(reg.ProjectID)
+	}
+	m.ServerAddress = types.StringValue(reg.ServerAddress)
+	m.Name = types.StringPointerValue(reg.Name)
+	m.Description = types.StringPointerValue(reg.Description)
+	m.State = types.StringValue(reg.State)
+	m.Active = types.BoolValue(isActiveState(reg.State))
+}
+
+// importByProjectAndID is the ImportState of both resources: the id is
+// "<project_id>/<id>", or "<id>" in the provider's project.
+func importByProjectAndID(ctx context.Context, data *providerData, req resource.ImportStateRequest, resp *resource.ImportStateResponse,
+	idPattern interface{ MatchString(string) bool }, example string) {
+	projectID, id, ok := splitImportID(req.ID, idPattern)
+	if !ok {
+		resp.Diagnostics.AddError("Invalid import id",
+			fmt.Sprintf("Expected \"<project_id>/<id>\" such as \"1a5/%[1]s\", or \"<id>\" such as \"%[1]s\" in the provider's project; got %[2]q.", example, req.ID))
+		return
+	}
+	if projectID == "" {
+		if !data.ready(&resp.Diagnostics) {
+			return
+		}
+		projectID = data.project(ctx, "", &resp.Diagnostics)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("project_id"), projectID)...)
+}
