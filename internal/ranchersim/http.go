@@ -217,7 +217,7 @@ func writeResponse(w http.ResponseWriter, resp response) {
 		w.Header()[k] = vs
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	b, err := json.Marshal(resp.body)
+	b, err := marshal(resp.body)
 	if err != nil {
 		b = []byte(`{"type":"error","status":500,"code":"Internal Server Error"}`)
 		resp.status = 500

@@ -22,10 +22,10 @@ func (o jobj) MarshalJSON() ([]byte, error) {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		kb, _ := json.Marshal(e.k)
+		kb, _ := marshal(e.k)
 		b.Write(kb)
 		b.WriteByte(':')
-		vb, err := json.Marshal(e.v)
+		vb, err := marshal(e.v)
 		if err != nil {
 			return nil, err
 		}
@@ -33,6 +33,17 @@ func (o jobj) MarshalJSON() ([]byte, error) {
 	}
 	b.WriteByte('}')
 	return b.Bytes(), nil
+}
+
+// marshal is json.Marshal without HTML escaping, so URLs keep their "&".
+func marshal(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
 func (o jobj) get(k string) any {
