@@ -183,6 +183,9 @@ func (s *Server) admit(r *http.Request, body []byte, pattern string) (faultKind,
 	defer s.meta.Unlock()
 	s.received = append(s.received, Request{Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery,
 		Body: body, Header: r.Header.Clone()})
+	if s.maxRecv > 0 && len(s.received) >= 2*s.maxRecv {
+		s.received = append([]Request(nil), s.received[len(s.received)-s.maxRecv:]...)
+	}
 	s.stats.Total++
 	s.stats.Routes[pattern]++
 	// two draws per request whatever the rate, so the n-th request's decision

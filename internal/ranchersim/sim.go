@@ -74,6 +74,9 @@ type Options struct {
 	Seed int64
 	// Now is the clock used for created/removed timestamps; nil = time.Now.
 	Now func() time.Time
+	// MaxReceived bounds how many requests Received keeps (the latest ones);
+	// 0 keeps them all.
+	MaxReceived int
 }
 
 // Credential is a snapshot of a registry credential. Nullable API fields are
@@ -225,6 +228,7 @@ type Server struct {
 	faultRate float64
 	latency   time.Duration
 	received  []Request
+	maxRecv   int
 	stats     Stats
 }
 
@@ -256,6 +260,7 @@ func New(opts Options) *Server {
 		rng:       rand.New(rand.NewSource(opts.Seed)),
 		faultRate: opts.FaultRate,
 		latency:   opts.Latency,
+		maxRecv:   opts.MaxReceived,
 		stats:     Stats{Routes: map[string]int{}},
 	}
 	s.addAccount(AdminAccountID, "admin", "active").user = true
@@ -552,12 +557,17 @@ func (s *Server) SetLatency(d time.Duration) {
 }
 
 // Received returns a copy of every API request received (including those
-// answered by an injected fault), in arrival order.
+// answered by an injected fault), in arrival order; only the latest
+// MaxReceived ones when that option is set.
 func (s *Server) Received() []Request {
 	s.meta.Lock()
 	defer s.meta.Unlock()
-	out := make([]Request, len(s.received))
-	for i, r := range s.received {
+	recv := s.received
+	if s.maxRecv > 0 && len(recv) > s.maxRecv {
+		recv = recv[len(recv)-s.maxRecv:]
+	}
+	out := make([]Request, len(recv))
+	for i, r := range recv {
 		out[i] = Request{Method: r.Method, Path: r.Path, RawQuery: r.RawQuery,
 			Body: append([]byte(nil), r.Body...), Header: r.Header.Clone()}
 	}

@@ -89,7 +89,7 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan struct{}) int {
 	sim := ranchersim.New(ranchersim.Options{
 		ProjectID: *projectID, AccessKey: *accessKey, SecretKey: *secretKey,
 		AccessControlOff: *noAuth, TransitionDelay: *delay, Latency: *latency,
-		FaultRate: *faultRate, Seed: *seed,
+		FaultRate: *faultRate, Seed: *seed, MaxReceived: 1000,
 	})
 	for _, k := range extra {
 		p := strings.SplitN(k, ":", 3)
