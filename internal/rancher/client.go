@@ -68,7 +68,8 @@ type Client struct {
 
 	// pending remembers when an object was last seen in a transitional
 	// state, so a wait that follows can sleep before its first read.
-	pending sync.Map // objectKey → time.Time
+	pending sync.Map // objectKey → pendingSince
+	settle  settleTimes
 
 	createMu    sync.Mutex
 	known       map[string]bool          // objectKey of every object Create returned

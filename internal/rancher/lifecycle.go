@@ -62,14 +62,31 @@ func objectKey(k kind, projectID, id string) string {
 	return k.collection + "/" + projectID + "/" + id
 }
 
-// observe remembers whether obj is mid-transition, for the next wait.
+// pendingSince records the start of a transition seen in an answer.
+type pendingSince struct {
+	at    time.Time
+	state string
+}
+
+// observe remembers whether obj is mid-transition, for the next wait. The
+// first sighting of a transition is kept: it is when the transition began.
 func (c *Client) observe(k kind, projectID string, obj *wireObject) {
 	key := objectKey(k, projectID, obj.ID)
-	if IsPendingState(obj.State) {
-		c.pending.Store(key, time.Now())
-	} else {
+	if !IsPendingState(obj.State) {
 		c.pending.Delete(key)
+		return
 	}
+	if v, ok := c.pending.Load(key); ok && slices.Contains(transitionChains[v.(pendingSince).state], obj.State) {
+		return
+	}
+	c.pending.Store(key, pendingSince{at: time.Now(), state: obj.State})
+}
+
+// transitionChains lists the states a transition passes through after its
+// first one, so that a later sighting does not restart its clock.
+var transitionChains = map[string][]string{
+	StateRequested:   {StateRequested, StateRegistering, StateActivating},
+	StateRegistering: {StateRegistering, StateActivating},
 }
 
 func (c *Client) get(ctx context.Context, k kind, projectID, id string) (*wireObject, error) {
@@ -188,11 +205,19 @@ func (c *Client) wait(ctx context.Context, k kind, projectID, id string, targets
 	if _, err := c.objectURL(k, projectID, id); err != nil {
 		return nil, err
 	}
-	// Right after a transition began (a create or an action), the first
-	// read would only see it still running: sleep first. Otherwise read now.
-	delay := time.Duration(0)
+	// Right after a transition began (a create or an action), a read would
+	// only see it still running: sleep until it has probably finished, as
+	// learnt from earlier transitions of the same kind, else pollFirst.
+	// Without such knowledge, read at once.
+	var (
+		delay       time.Duration
+		start       pendingSince
+		known       bool
+		lastPending time.Time
+	)
 	if v, ok := c.pending.Load(objectKey(k, projectID, id)); ok {
-		delay = max(pollFirst-time.Since(v.(time.Time)), 0)
+		start, known = v.(pendingSince), true
+		delay = max(c.firstPoll(k, start.state)-time.Since(start.at), 0)
 	}
 	interval := pollFirst
 	last := ""
@@ -220,11 +245,15 @@ func (c *Client) wait(ctx context.Context, k kind, projectID, id string, targets
 			return obj, &TransitionError{Kind: k.name, ID: id, State: obj.State, Message: deref(obj.TransitioningMessage)}
 		}
 		if slices.Contains(targets, obj.State) {
+			if known {
+				c.learn(k, start, !lastPending.IsZero(), time.Now())
+			}
 			return obj, nil
 		}
 		if !IsPendingState(obj.State) {
 			return obj, &WaitError{Kind: k.name, ID: id, Targets: targets, LastState: obj.State}
 		}
+		lastPending = time.Now()
 		delay = interval
 		interval = min(interval*pollFactor, pollMax)
 	}
