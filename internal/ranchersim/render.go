@@ -46,15 +46,6 @@ func marshal(v any) ([]byte, error) {
 	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
-func (o jobj) get(k string) any {
-	for _, e := range o {
-		if e.k == k {
-			return e.v
-		}
-	}
-	return nil
-}
-
 const dateFormat = "2006-01-02T15:04:05Z"
 
 func fmtDate(t time.Time) string { return t.UTC().Format(dateFormat) }

@@ -22,6 +22,39 @@
 // Ids: projects and accounts "1a<N>" (1a1 is the admin account), registries
 // "1sp<N>", credentials "1c<N>", each from its own monotonic counter
 // starting at 1.
+//
+// Roles: an environment key acts with the "project" role in its project. An
+// account key needs a project (path, X-API-Project-Id header or ?projectId=)
+// it is a member of, and acts with its membership role: owner, member and
+// restricted behave like an environment key; projectadmin also sees
+// secretValue on every read; readonly may only read (POST, PUT, DELETE give
+// 405, actions give 422 InvalidAction because its schema has none). Without
+// a project an account key reads its own user account (empty lists, 404 by
+// id); an admin key reads every project and may not write. An admin key
+// with a project acts as an owner of it.
+//
+// Faults: each API request draws its fault decision from a random sequence
+// seeded by Options.Seed (two draws per request whatever the rate, so the
+// n-th request always gets the same decision). 503 and 429 (with
+// Retry-After: 1) are answered without acting on the request; 502 and a
+// dropped connection are answered after the request was processed. Latency
+// is waited before the request is processed. /_sim/stats is never faulted,
+// delayed or counted.
+//
+// Simplifications and choices, where the reference leaves room:
+//   - no 409 Conflict (item 28) and no auto-purge of removed objects
+//     (item 29): a removed object stays removed until purged by an action;
+//   - environment keys of a project removed by RemoveProject get 403;
+//   - query-string parameters are not merged into create bodies;
+//   - string filters (eq, ne, prefix, like) are case-sensitive; dates are
+//     stored to the second, as in the database; an unparsable date in a
+//     filter matches nothing;
+//   - body values that are objects or arrays give 422 InvalidFormat; numbers
+//     and booleans are taken as strings;
+//   - PUT checks its fields before looking the object up (422 before 404);
+//   - the project resource has a reduced field set and no actions; the
+//     images and instances links of a credential are empty collections;
+//   - GET /v1/projects/{pid} of a project the key cannot see is 404.
 package ranchersim
 
 import (
@@ -204,11 +237,10 @@ type apiKey struct {
 
 // Server is the simulator. It implements http.Handler.
 type Server struct {
-	mu        sync.Mutex
-	now       func() time.Time
-	delay     time.Duration
-	acOff     bool
-	defaultPr string
+	mu    sync.Mutex
+	now   func() time.Time
+	delay time.Duration
+	acOff bool
 
 	accounts map[string]*project // projects and user accounts, by id
 	keys     map[string]*apiKey
@@ -251,7 +283,6 @@ func New(opts Options) *Server {
 		now:       now,
 		delay:     opts.TransitionDelay,
 		acOff:     opts.AccessControlOff,
-		defaultPr: opts.ProjectID,
 		accounts:  map[string]*project{},
 		keys:      map[string]*apiKey{},
 		objects:   map[string]*object{},
