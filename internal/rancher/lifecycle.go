@@ -309,9 +309,19 @@ func (c *Client) setActive(ctx context.Context, k kind, projectID, id string, ac
 // remove deletes the object from any state: a missing, removed or purged
 // object is already gone; transitions are waited out; an active object is
 // deactivated first (a 405 from DELETE means it still is); then DELETE and
-// wait for removed.
+// wait for removed. An object whose transition failed is not waited for:
+// DELETE (or deactivate, then DELETE) is tried on it as it is, since that is
+// how a user gets rid of it.
 func (c *Client) remove(ctx context.Context, k kind, projectID, id string) error {
 	gone := []string{StateRemoved, StatePurged}
+	waitGone := func() error {
+		_, err := c.wait(ctx, k, projectID, id, gone)
+		if IsNotFound(err) {
+			return nil
+		}
+		return err
+	}
+	deleteFailed := false
 	obj, err := c.get(ctx, k, projectID, id)
 	for step := 0; step < maxLifecycleSteps; step++ {
 		if IsNotFound(err) {
@@ -320,27 +330,29 @@ func (c *Client) remove(ctx context.Context, k kind, projectID, id string) error
 		if err != nil {
 			return err
 		}
-		switch obj.State {
-		case StateRemoved, StatePurged:
+		failed := obj.failed()
+		switch {
+		case obj.State == StateRemoved || obj.State == StatePurged:
 			return nil
-		case StateRemoving, StatePurging:
-			_, err := c.wait(ctx, k, projectID, id, gone)
-			if IsNotFound(err) {
-				return nil
-			}
-			return err
-		}
-		if obj.failed() {
+		case (obj.State == StateRemoving || obj.State == StatePurging) && !failed:
+			return waitGone()
+		case failed && deleteFailed:
 			return &TransitionError{Kind: k.name, ID: id, State: obj.State, Message: deref(obj.TransitioningMessage)}
-		}
-		if IsPendingState(obj.State) {
+		case IsPendingState(obj.State) && !failed:
 			obj, err = c.wait(ctx, k, projectID, id, nil)
 			continue
-		}
-		if obj.State == StateActive {
-			obj, err = c.setActive(ctx, k, projectID, id, false)
+		case obj.State == StateActive || (failed && obj.State == StateActivating):
+			if _, err = c.action(ctx, k, projectID, id, "deactivate"); err != nil && !isActionNotAvailable(err) {
+				return err
+			}
+			if err == nil {
+				obj, err = c.wait(ctx, k, projectID, id, []string{StateInactive})
+			} else {
+				obj, err = c.get(ctx, k, projectID, id)
+			}
 			continue
 		}
+
 		var deleted *wireObject
 		deleted, err = c.delete(ctx, k, projectID, id)
 		var apiErr *Error
@@ -349,15 +361,13 @@ func (c *Client) remove(ctx context.Context, k kind, projectID, id string) error
 			if deleted != nil && slices.Contains(gone, deleted.State) {
 				return nil
 			}
-			_, err = c.wait(ctx, k, projectID, id, gone)
-			if IsNotFound(err) {
-				return nil
-			}
-			return err
+			return waitGone()
 		case IsNotFound(err):
 			return nil
 		case errors.As(err, &apiErr) && apiErr.Status == http.StatusMethodNotAllowed:
-			// Still active (someone activated it meanwhile): read and go on.
+			// Still active (someone activated it meanwhile) or stuck: read
+			// and decide again.
+			deleteFailed = failed
 			obj, err = c.get(ctx, k, projectID, id)
 		default:
 			return err
