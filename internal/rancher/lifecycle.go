@@ -76,8 +76,10 @@ func (c *Client) observe(k kind, projectID string, obj *wireObject) {
 		c.pending.Delete(key)
 		return
 	}
-	if v, ok := c.pending.Load(key); ok && slices.Contains(transitionChains[v.(pendingSince).state], obj.State) {
-		return
+	if v, ok := c.pending.Load(key); ok {
+		if prev := v.(pendingSince).state; prev == obj.State || slices.Contains(transitionChains[prev], obj.State) {
+			return
+		}
 	}
 	c.pending.Store(key, pendingSince{at: time.Now(), state: obj.State})
 }
@@ -216,8 +218,11 @@ func (c *Client) wait(ctx context.Context, k kind, projectID, id string, targets
 		lastPending time.Time
 	)
 	if v, ok := c.pending.Load(objectKey(k, projectID, id)); ok {
-		start, known = v.(pendingSince), true
-		delay = max(c.firstPoll(k, start.state)-time.Since(start.at), 0)
+		start = v.(pendingSince)
+		delay = c.firstPoll(k, start.state) - time.Since(start.at)
+		// Only a wait that starts while the transition is fresh measures it.
+		known = delay > 0
+		delay = max(delay, 0)
 	}
 	interval := pollFirst
 	last := ""
@@ -245,7 +250,7 @@ func (c *Client) wait(ctx context.Context, k kind, projectID, id string, targets
 			return obj, &TransitionError{Kind: k.name, ID: id, State: obj.State, Message: deref(obj.TransitioningMessage)}
 		}
 		if slices.Contains(targets, obj.State) {
-			if known {
+			if known && obj.State != start.state {
 				c.learn(k, start, !lastPending.IsZero(), time.Now())
 			}
 			return obj, nil

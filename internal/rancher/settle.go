@@ -52,7 +52,9 @@ func (c *Client) learn(k kind, start pendingSince, missed bool, done time.Time) 
 	case !ok:
 		est = observed
 	case missed:
-		est = (est + observed) / 2
+		// A retried read (say after a 429) can make one observation long:
+		// let none more than double the estimate.
+		est = (est + min(observed, 2*est+pollFirst)) / 2
 	default:
 		est = time.Duration(float64(est) * settleShrink)
 	}
