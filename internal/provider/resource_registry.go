@@ -139,6 +139,7 @@ func (r *registryResource) Create(ctx context.Context, req resource.CreateReques
 	}
 	tflog.Info(ctx, "created registry", map[string]any{"id": reg.ID, "project_id": projectID})
 
+	wantActive := plan.Active.ValueBool()
 	// Record the id before waiting, so that a failed wait taints the
 	// registry instead of losing it.
 	plan.ProjectID = types.StringValue(projectID)
@@ -146,7 +147,7 @@ func (r *registryResource) Create(ctx context.Context, req resource.CreateReques
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 
 	reg, err = client.WaitRegistry(ctx, projectID, reg.ID, "active")
-	if err == nil && !plan.Active.ValueBool() {
+	if err == nil && !wantActive {
 		reg, err = client.SetRegistryActive(ctx, projectID, plan.ID.ValueString(), false)
 	}
 	if err != nil {

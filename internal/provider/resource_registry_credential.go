@@ -196,6 +196,7 @@ func (r *registryCredentialResource) Create(ctx context.Context, req resource.Cr
 	}
 	tflog.Info(ctx, "created registry credential", map[string]any{"id": cred.ID, "project_id": projectID})
 
+	wantActive := plan.Active.ValueBool()
 	// Record the id before waiting: if the wait fails, Terraform keeps the
 	// credential as tainted instead of losing track of it.
 	plan.ProjectID = types.StringValue(projectID)
@@ -203,7 +204,7 @@ func (r *registryCredentialResource) Create(ctx context.Context, req resource.Cr
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 
 	cred, err = client.WaitRegistryCredential(ctx, projectID, cred.ID, "active")
-	if err == nil && !plan.Active.ValueBool() {
+	if err == nil && !wantActive {
 		cred, err = client.SetRegistryCredentialActive(ctx, projectID, plan.ID.ValueString(), false)
 	}
 	if err != nil {

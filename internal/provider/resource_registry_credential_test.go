@@ -576,7 +576,7 @@ func TestAccRegistryCredential_failedTransition(t *testing.T) {
 			{
 				PreConfig:   func() { e.sim.FailNextTransition("", "agent could not store the credential") },
 				Config:      config,
-				ExpectError: regexp.MustCompile(`agent could not store the credential`),
+				ExpectError: regexp.MustCompile(`agent could not\s+store the credential`),
 			},
 			{
 				// The failed credential was kept, tainted: plan replaces it.
@@ -600,6 +600,8 @@ func TestAccRegistryCredential_timeout(t *testing.T) {
 	reg := e.registry(t, "registry.example.com")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
+		// The credential whose create never finished is still removed by destroy.
+		CheckDestroy: e.checkAllRemoved,
 		Steps: []resource.TestStep{
 			{
 				PreConfig: func() { e.sim.HangNextTransition("") },

@@ -10,6 +10,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/cattle-ops/terraform-provider-rancher/internal/ranchersim"
 )
 
 // TestAccRegistryCredential_secretsNotLogged applies, updates, imports and
@@ -22,26 +24,43 @@ func TestAccRegistryCredential_secretsNotLogged(t *testing.T) {
 	logFile := filepath.Join(t.TempDir(), "trace.log")
 	t.Setenv("TF_ACC_LOG", "TRACE")
 	t.Setenv("TF_ACC_LOG_PATH", logFile)
-	t.Setenv("TF_LOG_CORE", "TRACE")
-	t.Setenv("TF_LOG_PROVIDER", "TRACE")
 
 	const first, second = "pw-leak-check-A1b2C3", "pw-leak-check-D4e5F6"
 	e := newTestEnv(t)
 	reg := e.registry(t, "registry.example.com")
-	config := func(secret string) string {
-		return e.credentialConfig(fmt.Sprintf(`
+	// The secrets reach Terraform the way they do in CI, through the
+	// environment: the test framework itself logs configuration text.
+	t.Setenv(envURL, e.url)
+	t.Setenv(envAccessKey, testAccessKey)
+	t.Setenv(envSecretKey, testSecretKey)
+	t.Setenv("TF_VAR_registry_password", first)
+	config := func() string {
+		return fmt.Sprintf(`
+provider "rancher" {}
+
+variable "registry_password" {
+  type      = string
+  sensitive = true
+}
+
+resource "rancher_registry_credential" "test" {
   registry_id  = %q
   email        = "x@example.com"
   public_value = "me"
-  secret_value = %q
-`, reg, secret))
+  secret_value = var.registry_password
+}
+`, reg)
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		CheckDestroy:             e.checkAllRemoved,
 		Steps: []resource.TestStep{
-			{Config: config(first)},
-			{Config: config(second)},
+			{Config: config()},
+			{
+				PreConfig: func() { t.Setenv("TF_VAR_registry_password", second) },
+				Config:    config(),
+				Check:     e.checkAPI(credentialAddr, apiField("secretValue", func(c ranchersim.Credential) *string { return c.SecretValue }, second)),
+			},
 			{
 				ResourceName:            credentialAddr,
 				ImportState:             true,
@@ -50,7 +69,7 @@ func TestAccRegistryCredential_secretsNotLogged(t *testing.T) {
 				ImportStateVerifyIgnore: []string{"secret_value"},
 			},
 			{
-				Config: config(second),
+				Config: config(),
 				Check: func(*terraform.State) error {
 					// The secret reached the server, so the test really had it to leak.
 					if got := e.sim.Received(); len(got) == 0 {

@@ -311,6 +311,18 @@ func (c *Client) setActive(ctx context.Context, k kind, projectID, id string, ac
 	return obj, fmt.Errorf("could not %s %s %s: its state keeps changing (last %q)", action, k.name, id, obj.State)
 }
 
+// removableWhilePending says whether Cattle accepts the next step of a
+// removal in this transitional state (DELETE, or deactivate from
+// activating), so there is no need to wait for a transition that may be
+// stuck: a create that never finishes can still be deleted.
+func removableWhilePending(state string) bool {
+	switch state {
+	case StateRequested, StateRegistering, StateActivating, StateUpdatingActive, StateUpdatingInactive:
+		return true
+	}
+	return false
+}
+
 // remove deletes the object from any state: a missing, removed or purged
 // object is already gone; transitions are waited out; an active object is
 // deactivated first (a 405 from DELETE means it still is); then DELETE and
@@ -343,10 +355,10 @@ func (c *Client) remove(ctx context.Context, k kind, projectID, id string) error
 			return waitGone()
 		case failed && deleteFailed:
 			return &TransitionError{Kind: k.name, ID: id, State: obj.State, Message: deref(obj.TransitioningMessage)}
-		case IsPendingState(obj.State) && !failed:
+		case IsPendingState(obj.State) && !failed && !removableWhilePending(obj.State):
 			obj, err = c.wait(ctx, k, projectID, id, nil)
 			continue
-		case obj.State == StateActive || (failed && obj.State == StateActivating):
+		case obj.State == StateActive || obj.State == StateActivating:
 			if _, err = c.action(ctx, k, projectID, id, "deactivate"); err != nil && !isActionNotAvailable(err) {
 				return err
 			}
