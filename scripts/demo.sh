@@ -37,13 +37,21 @@ set +a
 echo "    The simulator answers at $RANCHER_URL (project $RANCHER_PROJECT_ID)."
 echo "    The provider reads RANCHER_URL, RANCHER_ACCESS_KEY, RANCHER_SECRET_KEY and RANCHER_PROJECT_ID from the environment."
 
-# Terraform uses the provider just built instead of one from the registry.
+# Terraform uses the provider just built instead of one from the registry:
+# dev_overrides for plan and apply, and a local mirror holding the same
+# binary so that init needs no network either.
+mirror="$work/mirror/registry.terraform.io/cattle-ops/rancher/0.0.1/$(go env GOOS)_$(go env GOARCH)"
+mkdir -p "$mirror"
+cp "$work/bin/terraform-provider-rancher" "$mirror/terraform-provider-rancher_v0.0.1"
 cat >"$work/terraformrc" <<RC
 provider_installation {
   dev_overrides {
     "cattle-ops/rancher" = "$PWD/$work/bin"
   }
-  direct {}
+  filesystem_mirror {
+    path    = "$PWD/$work/mirror"
+    include = ["cattle-ops/rancher"]
+  }
 }
 RC
 export TF_CLI_CONFIG_FILE="$PWD/$work/terraformrc"
@@ -56,11 +64,11 @@ tf init -input=false >/dev/null
 echo "    Initialized."
 
 step "terraform apply: creates a registry and a credential for it, and waits until Rancher has activated both"
-tf apply -input=false -auto-approve
+tf apply -input=false -auto-approve -compact-warnings
 
 step "terraform plan: a second plan must show no changes"
 set +e
-tf plan -input=false -detailed-exitcode
+tf plan -input=false -detailed-exitcode -compact-warnings
 code=$?
 set -e
 if [ "$code" -ne 0 ]; then
@@ -70,7 +78,7 @@ fi
 echo "    No changes: what Rancher holds matches the configuration."
 
 step "terraform destroy: deactivates and removes both objects"
-tf destroy -input=false -auto-approve
+tf destroy -input=false -auto-approve -compact-warnings
 
 step "Stopping the simulator"
 cleanup
