@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 
@@ -74,6 +75,12 @@ func (d *providerData) project(ctx context.Context, configured string, diags *di
 		return configured
 	}
 	id, err := d.defaultProject(ctx)
+	var apiErr *rancher.Error
+	var connErr *rancher.ConnectionError
+	if errors.As(err, &apiErr) || errors.As(err, &connErr) {
+		addAPIError(diags, "Cannot determine the Rancher project", err, "", fieldAttribute)
+		return ""
+	}
 	if err != nil {
 		diags.AddAttributeError(path.Root("project_id"), "Cannot determine the Rancher project",
 			fmt.Sprintf("No project_id is set on the resource or the provider (RANCHER_PROJECT_ID), and the project of the API key could not be found: %s", err))

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -13,6 +14,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/cattle-ops/terraform-provider-rancher/internal/ranchersim"
 )
@@ -182,4 +190,115 @@ func TestProviderSchemaIsValid(t *testing.T) {
 	if diags := resp.Schema.ValidateImplementation(ctx); diags.HasError() {
 		t.Fatalf("provider schema: %v", diags)
 	}
+}
+
+func TestAccProvider_unknownConfigurationDoesNotFailPlan(t *testing.T) {
+	e := newTestEnv(t)
+	reg := e.registry(t, "registry.example.com")
+	// The URL comes from another resource, so it is unknown during plan.
+	config := fmt.Sprintf(`
+resource "terraform_data" "rancher" {
+  input = %q
+}
+
+provider "rancher" {
+  api_url    = terraform_data.rancher.output
+  access_key = %q
+  secret_key = %q
+}
+
+resource "rancher_registry_credential" "test" {
+  registry_id = %q
+  email       = "x@example.com"
+}
+`, e.url, testAccessKey, testSecretKey, reg)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_4_0)},
+		Steps: []resource.TestStep{{
+			Config: config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction("rancher_registry_credential.test", plancheck.ResourceActionCreate),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("rancher_registry_credential.test", tfjsonpath.New("state"), knownvalue.StringExact("active")),
+			},
+		}},
+	})
+}
+
+func TestAccProvider_errors(t *testing.T) {
+	e := newTestEnv(t)
+	reg := e.registry(t, "registry.example.com")
+	e.sim.AddProject("1a6", "Other")
+	credential := fmt.Sprintf(`
+resource "rancher_registry_credential" "test" {
+  registry_id = %q
+  email       = "x@example.com"
+}
+`, reg)
+	provider := func(url, secret, project string) string {
+		return fmt.Sprintf(`
+provider "rancher" {
+  api_url    = %q
+  access_key = %q
+  secret_key = %q
+  project_id = %s
+}
+`, url, testAccessKey, secret, project) + credential
+	}
+	// A port that was free a moment ago: nothing answers there.
+	unreachable := "http://127.0.0.1:1"
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			if n := len(e.sim.Credentials(testProject)) + len(e.sim.Credentials("1a6")); n != 0 {
+				return fmt.Errorf("failed configurations created %d credentials", n)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config:      provider(e.url, "wrong-secret", "null"),
+				ExpectError: regexp.MustCompile(`(?s)check access_key\s+and\s+secret_key.*RANCHER_SECRET_KEY`),
+			},
+			{
+				Config:      provider(e.url, testSecretKey, `"1a6"`),
+				ExpectError: regexp.MustCompile(`(?s)cannot\s+reach\s+project\s+1a6`),
+			},
+			{
+				Config:      provider(unreachable, testSecretKey, `"1a5"`),
+				ExpectError: regexp.MustCompile(`(?s)cannot\s+reach\s+Rancher\s+at\s+http://127.0.0.1:1`),
+			},
+			{
+				Config:      provider(e.url+"/v2-beta", testSecretKey, "null"),
+				ExpectError: regexp.MustCompile(`(?s)Invalid api_url.*v1`),
+			},
+		},
+	})
+}
+
+func TestAccProvider_projectFromURL(t *testing.T) {
+	e := newTestEnv(t)
+	reg := e.registry(t, "registry.example.com")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+provider "rancher" {
+  api_url    = "%s/v1/projects/%s/"
+  access_key = %q
+  secret_key = %q
+}
+
+resource "rancher_registry_credential" "test" {
+  registry_id = %q
+  email       = "x@example.com"
+}
+`, e.url, testProject, testAccessKey, testSecretKey, reg),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("rancher_registry_credential.test", tfjsonpath.New("project_id"), knownvalue.StringExact(testProject)),
+			},
+		}},
+	})
 }

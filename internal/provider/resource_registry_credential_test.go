@@ -631,27 +631,44 @@ resource "rancher_registry_credential" "inactive" {
   email       = "b@example.com"
   active      = false
 }
-resource "rancher_registry_credential" "removed" {
+resource "rancher_registry_credential" "deactivated" {
   registry_id = %[1]q
   email       = "c@example.com"
 }
+resource "rancher_registry_credential" "removed" {
+  registry_id = %[1]q
+  email       = "d@example.com"
+}
 `, reg)
-	var removedID string
+	var deactivatedID, removedID string
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		CheckDestroy:             e.checkAllRemoved,
 		Steps: []resource.TestStep{
-			{Config: config, Check: captureID("rancher_registry_credential.removed", &removedID)},
 			{
-				// Removed out of band between refresh and destroy: destroy must
-				// treat "already removed" as done. The refresh-less destroy
-				// that reaches Delete with a removed credential is covered by
-				// the client's tests; here destroy runs over all three.
+				Config: config,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					captureID("rancher_registry_credential.deactivated", &deactivatedID),
+					captureID("rancher_registry_credential.removed", &removedID),
+				),
+			},
+			{
+				// Destroy with one credential active, one inactive by
+				// configuration, one deactivated and one removed outside
+				// Terraform. (Delete of a credential that is already
+				// removed when Delete runs is covered by the client's
+				// TestSimRemoveFromAnyState.)
 				PreConfig: func() {
-					if err := e.sim.Act(removedID, "deactivate"); err != nil {
+					for _, id := range []string{deactivatedID, removedID} {
+						if err := e.sim.Act(id, "deactivate"); err != nil {
+							t.Fatal(err)
+						}
+						e.waitState(t, id, "inactive")
+					}
+					if err := e.sim.Act(removedID, "remove"); err != nil {
 						t.Fatal(err)
 					}
-					e.waitState(t, removedID, "inactive")
+					e.waitState(t, removedID, "removed")
 				},
 				Config:  config,
 				Destroy: true,
