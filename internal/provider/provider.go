@@ -321,7 +321,10 @@ func (p *rancherProvider) Resources(_ context.Context) []func() resource.Resourc
 }
 
 func (p *rancherProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return nil
+	return []func() datasource.DataSource{
+		NewRegistryCredentialDataSource,
+		NewRegistryDataSource,
+	}
 }
 
 func projectIDValidator() validator.String {
