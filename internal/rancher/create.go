@@ -61,9 +61,18 @@ func (c *Client) create(ctx context.Context, spec createSpec) (*wireObject, erro
 	since := c.serverNow().Add(-createClockSlack).UTC().Truncate(time.Second)
 	lock := c.createLock(spec.lockKey)
 	for attempt := 0; ; attempt++ {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("creating %s: %w", spec.kind.name, err)
+		}
 		lock.RLock()
 		var obj wireObject
-		_, err := c.do(ctx, http.MethodPost, coll, spec.body, create, &obj)
+		// A POST once sent is seen through even if the caller's deadline
+		// passes or it is cancelled meanwhile: abandoning it could leave an
+		// object that nobody records. It is still bounded, by the request
+		// timeout and its retries.
+		postCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Duration(c.maxRetries+1)*(c.http.HTTPClient.Timeout+c.retryWaitMax))
+		_, err := c.do(postCtx, http.MethodPost, coll, spec.body, create, &obj)
+		cancel()
 		if err == nil {
 			c.remember(spec.kind, spec.projectID, obj.ID)
 			c.observe(spec.kind, spec.projectID, &obj)
