@@ -1,0 +1,319 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/cattle-ops/terraform-provider-rancher/internal/rancher"
+)
+
+const credentialDataAddr = "data.rancher_registry_credential.test"
+
+// messageRegexp matches text as Terraform prints it: literally, except that
+// Terraform wraps long lines, so any run of spaces may be a line break.
+func messageRegexp(text string) *regexp.Regexp {
+	return regexp.MustCompile(strings.Join(strings.Fields(regexp.QuoteMeta(text)), `\s+`))
+}
+
+// apiClient is a client of this test's simulator, for making objects
+// outside Terraform.
+func (e *testEnv) apiClient(t *testing.T, accessKey, secretKey string) *rancher.Client {
+	t.Helper()
+	c, err := rancher.NewClient(rancher.Config{URL: e.url, AccessKey: accessKey, SecretKey: secretKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// makeCredential creates an active credential outside Terraform and returns its id.
+func makeCredential(t *testing.T, c *rancher.Client, projectID, registryID, name string) string {
+	t.Helper()
+	ctx := context.Background()
+	cred, err := c.CreateRegistryCredential(ctx, projectID, rancher.RegistryCredentialCreate{
+		RegistryID:  registryID,
+		Email:       name + "@example.com",
+		Name:        &name,
+		PublicValue: &name,
+	})
+	if err != nil {
+		t.Fatalf("creating credential %s: %v", name, err)
+	}
+	if _, err := c.WaitRegistryCredential(ctx, projectID, cred.ID, rancher.StateActive); err != nil {
+		t.Fatalf("waiting for credential %s: %v", cred.ID, err)
+	}
+	return cred.ID
+}
+
+// credentialDataChecks checks every attribute of the data source.
+func credentialDataChecks(addr string, want map[string]knownvalue.Check) []statecheck.StateCheck {
+	var checks []statecheck.StateCheck
+	for _, attr := range []string{"id", "project_id", "registry_id", "name", "email", "public_value", "description", "active", "state"} {
+		check, ok := want[attr]
+		if !ok {
+			panic("no check for " + attr)
+		}
+		checks = append(checks, statecheck.ExpectKnownValue(addr, tfjsonpath.New(attr), check))
+	}
+	return checks
+}
+
+func TestAccDataSourceRegistryCredential_byID(t *testing.T) {
+	e := newTestEnv(t)
+	config := e.providerBlock() + `
+resource "rancher_registry" "test" {
+  server_address = "registry.example.com"
+}
+
+resource "rancher_registry_credential" "test" {
+  registry_id  = rancher_registry.test.id
+  email        = "ci@example.com"
+  name         = "ci"
+  description  = "pulls for CI"
+  public_value = "ci-bot"
+  secret_value = "s3cret-ds"
+}
+
+data "rancher_registry_credential" "test" {
+  id = rancher_registry_credential.test.id
+}
+
+data "rancher_registry_credential" "explicit_project" {
+  id         = rancher_registry_credential.test.id
+  project_id = "1a5"
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		CheckDestroy:             e.checkAllRemoved,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: append(credentialDataChecks(credentialDataAddr, map[string]knownvalue.Check{
+					"id":           knownvalue.StringRegexp(regexp.MustCompile(`^1c[0-9]+$`)),
+					"project_id":   knownvalue.StringExact(testProject),
+					"registry_id":  knownvalue.StringRegexp(regexp.MustCompile(`^1sp[0-9]+$`)),
+					"name":         knownvalue.StringExact("ci"),
+					"email":        knownvalue.StringExact("ci@example.com"),
+					"public_value": knownvalue.StringExact("ci-bot"),
+					"description":  knownvalue.StringExact("pulls for CI"),
+					"active":       knownvalue.Bool(true),
+					"state":        knownvalue.StringExact("active"),
+				}),
+					statecheck.CompareValuePairs(credentialDataAddr, tfjsonpath.New("id"), credentialAddr, tfjsonpath.New("id"), compare.ValuesSame()),
+					statecheck.CompareValuePairs(credentialDataAddr, tfjsonpath.New("registry_id"), "rancher_registry.test", tfjsonpath.New("id"), compare.ValuesSame()),
+					statecheck.CompareValuePairs("data.rancher_registry_credential.explicit_project", tfjsonpath.New("id"), credentialAddr, tfjsonpath.New("id"), compare.ValuesSame()),
+					statecheck.ExpectKnownValue("data.rancher_registry_credential.explicit_project", tfjsonpath.New("project_id"), knownvalue.StringExact(testProject)),
+				),
+			},
+		},
+	})
+}
+
+func TestAccDataSourceRegistryCredential_byName(t *testing.T) {
+	e := newTestEnv(t)
+	config := e.providerBlock() + `
+resource "rancher_registry" "a" {
+  server_address = "a.example.com"
+}
+
+resource "rancher_registry" "b" {
+  server_address = "b.example.com"
+}
+
+resource "rancher_registry_credential" "a_ci" {
+  registry_id = rancher_registry.a.id
+  email       = "a-ci@example.com"
+  name        = "ci"
+}
+
+resource "rancher_registry_credential" "a_deploy" {
+  registry_id = rancher_registry.a.id
+  email       = "a-deploy@example.com"
+  name        = "deploy"
+}
+
+resource "rancher_registry_credential" "b_ci" {
+  registry_id = rancher_registry.b.id
+  email       = "b-ci@example.com"
+  name        = "ci"
+  active      = false
+}
+
+data "rancher_registry_credential" "test" {
+  registry_id = rancher_registry.a.id
+  name        = "ci"
+  depends_on  = [rancher_registry_credential.a_ci, rancher_registry_credential.a_deploy, rancher_registry_credential.b_ci]
+}
+
+data "rancher_registry_credential" "b" {
+  registry_id = rancher_registry.b.id
+  name        = "ci"
+  depends_on  = [rancher_registry_credential.a_ci, rancher_registry_credential.a_deploy, rancher_registry_credential.b_ci]
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		CheckDestroy:             e.checkAllRemoved,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: append(credentialDataChecks(credentialDataAddr, map[string]knownvalue.Check{
+					"id":           knownvalue.StringRegexp(regexp.MustCompile(`^1c[0-9]+$`)),
+					"project_id":   knownvalue.StringExact(testProject),
+					"registry_id":  knownvalue.StringRegexp(regexp.MustCompile(`^1sp[0-9]+$`)),
+					"name":         knownvalue.StringExact("ci"),
+					"email":        knownvalue.StringExact("a-ci@example.com"),
+					"public_value": knownvalue.Null(),
+					"description":  knownvalue.Null(),
+					"active":       knownvalue.Bool(true),
+					"state":        knownvalue.StringExact("active"),
+				}),
+					statecheck.CompareValuePairs(credentialDataAddr, tfjsonpath.New("id"), "rancher_registry_credential.a_ci", tfjsonpath.New("id"), compare.ValuesSame()),
+					statecheck.CompareValuePairs(credentialDataAddr, tfjsonpath.New("registry_id"), "rancher_registry.a", tfjsonpath.New("id"), compare.ValuesSame()),
+					statecheck.CompareValuePairs("data.rancher_registry_credential.b", tfjsonpath.New("id"), "rancher_registry_credential.b_ci", tfjsonpath.New("id"), compare.ValuesSame()),
+					statecheck.ExpectKnownValue("data.rancher_registry_credential.b", tfjsonpath.New("email"), knownvalue.StringExact("b-ci@example.com")),
+					statecheck.ExpectKnownValue("data.rancher_registry_credential.b", tfjsonpath.New("active"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue("data.rancher_registry_credential.b", tfjsonpath.New("state"), knownvalue.StringExact("inactive")),
+				),
+			},
+		},
+	})
+}
+
+func TestAccDataSourceRegistryCredential_otherProject(t *testing.T) {
+	e := newTestEnv(t)
+	// An account key that is a member of two projects; the provider's
+	// project is 1a5, the credential lives in 1a6.
+	e.sim.AddProject("1a6", "Staging")
+	e.sim.AddAccountKey("ACCOUNTKEY0000000003", "account-secret-3", false, map[string]string{testProject: "owner", "1a6": "owner"})
+	reg, err := e.sim.CreateRegistry("1a6", "registry.example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := makeCredential(t, e.apiClient(t, "ACCOUNTKEY0000000003", "account-secret-3"), "1a6", reg, "staging")
+	provider := fmt.Sprintf(`
+provider "rancher" {
+  api_url    = %q
+  access_key = "ACCOUNTKEY0000000003"
+  secret_key = "account-secret-3"
+  project_id = %q
+}
+`, e.url, testProject)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: provider + fmt.Sprintf(`
+data "rancher_registry_credential" "test" {
+  project_id = "1a6"
+  id         = %q
+}
+
+data "rancher_registry_credential" "by_name" {
+  project_id  = "1a6"
+  registry_id = %q
+  name        = "staging"
+}
+`, id, reg),
+				ConfigStateChecks: append(credentialDataChecks(credentialDataAddr, map[string]knownvalue.Check{
+					"id":           knownvalue.StringExact(id),
+					"project_id":   knownvalue.StringExact("1a6"),
+					"registry_id":  knownvalue.StringExact(reg),
+					"name":         knownvalue.StringExact("staging"),
+					"email":        knownvalue.StringExact("staging@example.com"),
+					"public_value": knownvalue.StringExact("staging"),
+					"description":  knownvalue.Null(),
+					"active":       knownvalue.Bool(true),
+					"state":        knownvalue.StringExact("active"),
+				}),
+					statecheck.ExpectKnownValue("data.rancher_registry_credential.by_name", tfjsonpath.New("id"), knownvalue.StringExact(id)),
+					statecheck.ExpectKnownValue("data.rancher_registry_credential.by_name", tfjsonpath.New("project_id"), knownvalue.StringExact("1a6")),
+				),
+			},
+			{
+				// Not in the provider's project.
+				Config: provider + fmt.Sprintf(`
+data "rancher_registry_credential" "test" {
+  registry_id = %q
+  name        = "staging"
+}
+`, reg),
+				ExpectError: messageRegexp(fmt.Sprintf(`There is no registry credential named "staging" on registry %s in project 1a5.`, reg)),
+			},
+		},
+	})
+}
+
+func TestAccDataSourceRegistryCredential_errors(t *testing.T) {
+	e := newTestEnv(t)
+	e.sim.AddProject("1a6", "Staging")
+	reg := e.registry(t, "registry.example.com")
+	c := e.apiClient(t, testAccessKey, testSecretKey)
+	dup1 := makeCredential(t, c, testProject, reg, "dup")
+	dup2 := makeCredential(t, c, testProject, reg, "dup")
+	removed := makeCredential(t, c, testProject, reg, "gone")
+	if err := c.RemoveRegistryCredential(context.Background(), testProject, removed); err != nil {
+		t.Fatal(err)
+	}
+	lookup := func(body string) string {
+		return e.providerBlock() + fmt.Sprintf(`
+data "rancher_registry_credential" "test" {
+%s
+}
+`, body)
+	}
+	step := func(body string, want *regexp.Regexp) resource.TestStep {
+		return resource.TestStep{Config: lookup(body), ExpectError: want}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{
+			// No match, several matches, a removed credential, a 404.
+			step(fmt.Sprintf(`  registry_id = %q
+  name        = "nobody"`, reg),
+				messageRegexp(fmt.Sprintf(`There is no registry credential named "nobody" on registry %s in project 1a5.`, reg))),
+			step(fmt.Sprintf(`  registry_id = %q
+  name        = "dup"`, reg),
+				messageRegexp(fmt.Sprintf(`There are 2 registry credentials named "dup" on registry %s in project 1a5: %s, %s. `+
+					`Rancher does not require names to be unique; look the credential up by id instead.`, reg, dup1, dup2))),
+			step(fmt.Sprintf(`  id = %q`, removed),
+				messageRegexp(fmt.Sprintf(`Registry credential %s in project 1a5 is removed (state "removed"): it no longer exists for Rancher.`, removed))),
+			step(`  id = "1c999"`,
+				messageRegexp(`There is no registry credential with id 1c999 in project 1a5 (Rancher answered 404 Not Found).`)),
+			// A removed credential is not found by name either.
+			step(fmt.Sprintf(`  registry_id = %q
+  name        = "gone"`, reg),
+				messageRegexp(fmt.Sprintf(`There is no registry credential named "gone" on registry %s in project 1a5.`, reg))),
+			// A project these keys cannot reach.
+			step(`  id         = "1c1"
+  project_id = "1a6"`,
+				messageRegexp(`These API keys cannot reach project 1a6 (403 Forbidden).`)),
+			// Lookups that are not exactly one of the two forms.
+			step(``, messageRegexp(`Exactly one of these attributes must be configured: [id,registry_id]`)),
+			step(`  id = "1c1"
+  registry_id = "1sp1"`, messageRegexp(`Exactly one of these attributes must be configured: [id,registry_id]`)),
+			step(`  id   = "1c1"
+  name = "ci"`, messageRegexp(`These attributes cannot be configured together: [id,name]`)),
+			step(`  registry_id = "1sp1"`, messageRegexp(`These attributes must be configured together: [registry_id,name]`)),
+			step(`  name = "ci"`, messageRegexp(`Exactly one of these attributes must be configured: [id,registry_id]`)),
+			// Malformed values.
+			step(`  id = "credential-1"`, messageRegexp(`Attribute id must be a Rancher registry credential id such as "1c7"`)),
+			step(`  registry_id = "registry-1"
+  name        = "ci"`, messageRegexp(`Attribute registry_id must be a Rancher registry id such as "1sp3"`)),
+			step(`  registry_id = "1sp1"
+  name        = ""`, messageRegexp(`Attribute name string length must be between 1 and 255`)),
+			step(`  id         = "1c1"
+  project_id = "default"`, messageRegexp(`Attribute project_id must be a Rancher project id such as "1a5"`)),
+		},
+	})
+}
