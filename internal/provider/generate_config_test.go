@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 
@@ -28,13 +27,7 @@ func TestAccRegistryCredential_generateConfig(t *testing.T) {
 	if os.Getenv(resource.EnvTfAcc) == "" {
 		t.Skipf("acceptance test: set %s=1 to run it", resource.EnvTfAcc)
 	}
-	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if tf == "" {
-		var err error
-		if tf, err = exec.LookPath("terraform"); err != nil {
-			t.Fatal("no terraform CLI: set TF_ACC_TERRAFORM_PATH or put terraform on PATH")
-		}
-	}
+	tf := terraformPath(t)
 
 	e := newTestEnv(t)
 	reg := e.registry(t, "registry.example.com")
@@ -142,48 +135,4 @@ func createCredentialOutOfBand(t *testing.T, e *testEnv, registryID, secret stri
 	}
 	e.waitState(t, cred.ID, "active")
 	return cred.ID
-}
-
-// devOverridesConfig builds the provider from this checkout and writes a
-// CLI configuration that makes Terraform use it with no network: a
-// dev_overrides entry, and a filesystem mirror for init.
-func devOverridesConfig(t *testing.T, dir string) string {
-	t.Helper()
-	bin := filepath.Join(dir, "bin")
-	build := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-rancher"), "github.com/cattle-ops/terraform-provider-rancher")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the provider: %v\n%s", err, out)
-	}
-	mirror := filepath.Join(dir, "mirror", "registry.terraform.io", "cattle-ops", "rancher", "0.0.1", runtime.GOOS+"_"+runtime.GOARCH)
-	provider, err := os.ReadFile(filepath.Join(bin, "terraform-provider-rancher"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	writeFile(t, filepath.Join(mirror, "terraform-provider-rancher_v0.0.1"), string(provider))
-	if err := os.Chmod(filepath.Join(mirror, "terraform-provider-rancher_v0.0.1"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	config := filepath.Join(dir, "terraformrc")
-	writeFile(t, config, fmt.Sprintf(`
-provider_installation {
-  dev_overrides {
-    "cattle-ops/rancher" = %q
-  }
-  filesystem_mirror {
-    path    = %q
-    include = ["cattle-ops/rancher"]
-  }
-}
-`, bin, filepath.Join(dir, "mirror")))
-	return config
-}
-
-func writeFile(t *testing.T, name, content string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(name, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
 }
