@@ -258,7 +258,7 @@ func (c *Client) do(ctx context.Context, method, rawURL string, in any, pol poli
 	}
 	if out != nil {
 		if err := json.Unmarshal(data, out); err != nil {
-			return resp, fmt.Errorf("%s %s: the answer (status %d) is not the JSON expected: %v", method, path, httpResp.StatusCode, err)
+			return resp, &BadAnswerError{Method: method, Path: path, Status: httpResp.StatusCode, Err: err}
 		}
 	}
 	return resp, nil

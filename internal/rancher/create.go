@@ -2,6 +2,7 @@ package rancher
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -73,6 +74,9 @@ func (c *Client) create(ctx context.Context, spec createSpec) (*wireObject, erro
 		postCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Duration(c.maxRetries+1)*(c.http.HTTPClient.Timeout+c.retryWaitMax))
 		_, err := c.do(postCtx, http.MethodPost, coll, spec.body, create, &obj)
 		cancel()
+		if err == nil && obj.ID == "" {
+			err = &BadAnswerError{Method: http.MethodPost, Path: urlPath(coll), Status: http.StatusCreated, Err: errors.New("it has no id")}
+		}
 		if err == nil {
 			c.remember(spec.kind, spec.projectID, obj.ID)
 			c.observe(spec.kind, spec.projectID, &obj)
@@ -181,4 +185,11 @@ func (c *Client) isKnown(k kind, projectID, id string) bool {
 // same, as a server may store either for an empty value.
 func sameOptional(a, b *string) bool {
 	return deref(a) == deref(b)
+}
+
+func urlPath(raw string) string {
+	if u, err := url.Parse(raw); err == nil {
+		return u.Path
+	}
+	return raw
 }

@@ -3,6 +3,9 @@ package rancher
 import (
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -31,5 +34,34 @@ func TestCreateSeesSentPostThrough(t *testing.T) {
 	}
 	if n := len(sim.Credentials(simProject)); n != 1 {
 		t.Fatalf("the API holds %d credentials after a create that should not have been sent", n)
+	}
+}
+
+// A create the server accepted but whose answer is not readable (a proxy
+// page, a cut body) is ambiguous: the client finds and adopts what it made.
+func TestCreateAdoptsAfterUnreadableAnswer(t *testing.T) {
+	sim := ranchersim.New(ranchersim.Options{ProjectID: simProject, AccessKey: simAccess, SecretKey: simSecret})
+	var corrupted atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && r.URL.Query().Get("action") == "" && corrupted.Add(1) == 1 {
+			// Let the server act, then answer with something else.
+			sim.ServeHTTP(httptest.NewRecorder(), r)
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(http.StatusCreated)
+			_, _ = w.Write([]byte("<html>proxy</html>"))
+			return
+		}
+		sim.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	c := newSimClient(t, srv.URL, simAccess, simSecret, 4)
+	reg := mustRegistry(t, sim, "registry.example.com")
+
+	cred, err := c.CreateRegistryCredential(testCtx(t), simProject, RegistryCredentialCreate{RegistryID: reg, Email: "me@example.com", Name: ptr("x")})
+	if err != nil {
+		t.Fatalf("create: %v", err)
+	}
+	if got := sim.Credentials(simProject); len(got) != 1 || got[0].ID != cred.ID {
+		t.Fatalf("the API holds %d credentials, want exactly the adopted one (%s)", len(got), cred.ID)
 	}
 }

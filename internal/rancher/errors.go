@@ -191,3 +191,18 @@ func deref(s *string) string {
 	}
 	return *s
 }
+
+// BadAnswerError is a success status whose body is not the JSON expected
+// (a proxy's page, a truncated body). The server may have acted on the
+// request all the same.
+type BadAnswerError struct {
+	Method, Path string
+	Status       int
+	Err          error
+}
+
+func (e *BadAnswerError) Error() string {
+	return fmt.Sprintf("%s %s: Rancher's answer (status %d) is not the JSON expected: %v", e.Method, e.Path, e.Status, e.Err)
+}
+
+func (e *BadAnswerError) Unwrap() error { return e.Err }

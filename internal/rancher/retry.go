@@ -150,6 +150,11 @@ func isDialError(err error) bool {
 // have made the object: a timeout or broken connection after the request was
 // sent, or a 502/504 from a proxy in front of Rancher.
 func ambiguous(err error) bool {
+	var bad *BadAnswerError
+	if errors.As(err, &bad) {
+		// A create the server accepted, with an answer we cannot read.
+		return true
+	}
 	var apiErr *Error
 	if errors.As(err, &apiErr) {
 		return apiErr.Status == http.StatusBadGateway || apiErr.Status == http.StatusGatewayTimeout
