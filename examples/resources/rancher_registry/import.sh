@@ -1,0 +1,5 @@
+# A registry of a given project (environment): <project_id>/<id>
+terraform import rancher_registry.internal 1a5/1sp3
+
+# A registry of the provider's project: <id>
+terraform import rancher_registry.internal 1sp3
