@@ -70,9 +70,13 @@ func addRancherError(diags *diag.Diagnostics, summary string, e *rancher.Error, 
 			"(RANCHER_ACCESS_KEY and RANCHER_SECRET_KEY), and that the key is active.")
 		return
 	case 403:
+		project := "project " + projectID
+		if projectID == "" {
+			project = "their project (it may have been removed or deactivated)"
+		}
 		diags.AddAttributeError(path.Root("project_id"), summary, fmt.Sprintf(
-			"These API keys cannot reach project %s (403 Forbidden). An environment key works only in its own environment; "+
-				"an account key needs membership of the project.", projectID))
+			"These API keys cannot reach %s (403 Forbidden). An environment key works only in its own environment; "+
+				"an account key needs membership of the project.", project))
 		return
 	}
 	field := e.FieldName

@@ -1,0 +1,222 @@
+package provider
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/cattle-ops/terraform-provider-rancher/internal/ranchersim"
+)
+
+// badInputRow is one bad configuration or bad server answer, and the exact
+// diagnostic it must produce.
+type badInputRow struct {
+	name string
+	// body of the credential resource; provider overrides the provider block.
+	body, provider string
+	// misbehave, when set, is how the server answers during this row.
+	misbehave func(w http.ResponseWriter, r *http.Request, sim http.Handler) bool
+	setup     func(t *testing.T, e *testEnv)
+	want      string
+}
+
+// misbehavingEnv is a simulator behind a front that can answer in ways the
+// real server never should (a proxy's page, a broken body, a server error
+// that never ends), to check what the provider says then.
+type misbehavingEnv struct {
+	*testEnv
+	mode atomic.Pointer[func(http.ResponseWriter, *http.Request, http.Handler) bool]
+}
+
+func newMisbehavingEnv(t *testing.T) *misbehavingEnv {
+	t.Helper()
+	sim := ranchersim.New(ranchersim.Options{ProjectID: testProject, AccessKey: testAccessKey, SecretKey: testSecretKey, TransitionDelay: 5e6})
+	m := &misbehavingEnv{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if f := m.mode.Load(); f != nil && (*f)(w, r, sim) {
+			return
+		}
+		sim.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	m.testEnv = &testEnv{sim: sim, url: srv.URL}
+	return m
+}
+
+func isCredentialGet(r *http.Request) bool {
+	return r.Method == http.MethodGet && strings.Contains(r.URL.Path, "/registrycredentials/")
+}
+
+func isCredentialCreate(r *http.Request) bool {
+	return r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/registrycredentials") && r.URL.Query().Get("action") == ""
+}
+
+// TestAccRegistryCredential_badInputTable runs every row as a step of one
+// test case: each must fail with its diagnostic, and at the end nothing may
+// be left in Rancher that Terraform does not know (CheckDestroy: every
+// credential made was removed by destroy).
+// badInputRows is the table, for one environment: its provider blocks and
+// ids point at that environment's simulator.
+func badInputRows(e *misbehavingEnv, reg, otherReg string) []badInputRow {
+	var malformedOnce, unexpectedOnce atomic.Bool
+	valid := fmt.Sprintf("registry_id = %q\n  email = \"x@example.com\"", reg)
+	provider := func(extra string) string {
+		return fmt.Sprintf(`
+provider "rancher" {
+  api_url    = %q
+  access_key = %q
+  secret_key = %q
+%s
+}
+`, e.url, testAccessKey, testSecretKey, extra)
+	}
+	rows := []badInputRow{
+		// Configuration, refused at plan time.
+		{name: "empty email", body: fmt.Sprintf("registry_id = %q\n  email = \"\"", reg), want: `Attribute email string length must be at least 1, got: 0`},
+		{name: "email missing", body: fmt.Sprintf("registry_id = %q", reg), want: `The argument "email" is required`},
+		{name: "registry_id missing", body: `email = "x@example.com"`, want: `The argument "registry_id" is required`},
+		{name: "name too long", body: valid + fmt.Sprintf("\n  name = %q", strings.Repeat("n", 256)), want: `Attribute name string length must be at most 255, got: 256`},
+		{name: "description too long", body: valid + fmt.Sprintf("\n  description = %q", strings.Repeat("d", 1025)), want: `Attribute description string length must be at most 1024, got: 1025`},
+		{name: "public_value too long", body: valid + fmt.Sprintf("\n  public_value = %q", strings.Repeat("u", 4097)), want: `Attribute public_value string length must be at most 4096, got: 4097`},
+		{name: "secret_value too long", body: valid + fmt.Sprintf("\n  secret_value = %q", strings.Repeat("s", 4097)), want: `Attribute secret_value string length must be at most 4096, got: 4097`},
+		{name: "registry id of the wrong kind", body: `registry_id = "1c5"
+  email = "x@example.com"`, want: `Attribute registry_id must be a Rancher registry id such as "1sp3", got: 1c5`},
+		{name: "malformed registry id", body: `registry_id = "docker.io"
+  email = "x@example.com"`, want: `Attribute registry_id must be a Rancher registry id such as "1sp3", got:\s+docker.io`},
+		{name: "malformed project id", body: valid + "\n  project_id = \"Default\"", want: `Attribute project_id must be a Rancher project id such as "1a5", got: Default`},
+		{name: "both secrets", body: valid + "\n  secret_value = \"a\"\n  secret_value_wo = \"b\"", want: `Attribute "secret_value_wo" cannot be specified when "secret_value" is\s+specified|Write-only Attribute Not Allowed`},
+		{name: "secret version without the secret", body: valid + "\n  secret_value_wo_version = 1", want: `Attribute "secret_value_wo" must be specified when "secret_value_wo_version" is\s+specified`},
+		{name: "active not a bool", body: valid + "\n  active = \"sometimes\"", want: `Inappropriate value for attribute "active"`},
+		{name: "timeout not a duration", body: valid + "\n  timeouts {\n    create = \"soon\"\n  }", want: `(?s)Invalid Attribute Value Time Duration.*"soon" must be a string containing a sequence of decimal numbers`},
+		{name: "unknown attribute", body: valid + "\n  password = \"x\"", want: `An argument named "password" is not expected here`},
+		{name: "provider max_retries negative", body: valid, provider: provider("max_retries = -1"), want: `Attribute max_retries value must be between 0 and 20, got: -1`},
+		{name: "provider request_timeout not a duration", body: valid, provider: provider(`request_timeout = "fast"`), want: `(?s)Invalid Time Duration String Value.*"fast"`},
+		{name: "provider v3 URL", body: valid, provider: fmt.Sprintf("provider \"rancher\" {\n  api_url = \"%s/v3\"\n  access_key = \"a\"\n  secret_key = \"b\"\n}\n", e.url), want: `(?s)Invalid api_url.*v1`},
+		{name: "provider URL without scheme", body: valid, provider: "provider \"rancher\" {\n  api_url = \"rancher.example.com:8080\"\n  access_key = \"a\"\n  secret_key = \"b\"\n}\n", want: `(?s)Invalid api_url`},
+		{name: "provider project_id malformed", body: valid, provider: provider(`project_id = "5"`), want: `Attribute project_id must be a Rancher project id such as "1a5", got: 5`},
+		{name: "provider cli.json missing", body: valid, provider: "provider \"rancher\" {\n  config = \"/nonexistent/cli.json\"\n}\n", want: `(?s)Cannot read the Rancher CLI configuration.*/nonexistent/cli.json does\s+not\s+exist`},
+
+		// Answers of a faithful server that the configuration provokes.
+		{name: "registry of another project", body: fmt.Sprintf("registry_id = %q\n  email = \"x@example.com\"", otherReg), want: `(?s)registry_id.*Rancher rejected registry_id: it does not name an object of the\s+right kind in this project \(422 InvalidReference\)`},
+		{name: "registry that does not exist", body: "registry_id = \"1sp999\"\n  email = \"x@example.com\"", want: `(?s)registry_id.*\(422\s+InvalidReference\)`},
+		{name: "wrong secret key", body: valid, provider: fmt.Sprintf("provider \"rancher\" {\n  api_url = %q\n  access_key = %q\n  secret_key = \"nope\"\n}\n", e.url, testAccessKey), want: `(?s)401 Unauthorized.*check access_key\s+and\s+secret_key`},
+		{name: "project the key cannot reach", body: valid + "\n  project_id = \"1a6\"", want: `(?s)cannot\s+reach\s+project\s+1a6\s+\(403\s+Forbidden\)`},
+
+		// Answers a healthy server never gives.
+		{
+			name: "server error that never stops", body: valid,
+			misbehave: func(w http.ResponseWriter, r *http.Request, _ http.Handler) bool {
+				if !isCredentialCreate(r) {
+					return false
+				}
+				w.Header().Set("Content-Type", "text/html")
+				w.WriteHeader(http.StatusInternalServerError)
+				_, _ = w.Write([]byte("<html><body>Internal error</body></html>"))
+				return true
+			},
+			want: `(?s)Cannot create the registry credential.*500`,
+		},
+		{
+			name: "unavailable until retries run out", body: valid,
+			misbehave: func(w http.ResponseWriter, r *http.Request, _ http.Handler) bool {
+				w.Header().Set("Retry-After", "0")
+				w.WriteHeader(http.StatusServiceUnavailable)
+				return true
+			},
+			want: `(?s)503`,
+		},
+		{
+			name: "malformed JSON while waiting", body: valid,
+			misbehave: func(w http.ResponseWriter, r *http.Request, _ http.Handler) bool {
+				if !isCredentialGet(r) || !malformedOnce.CompareAndSwap(false, true) {
+					return false
+				}
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = w.Write([]byte(`{"id":"1c1","state":`))
+				return true
+			},
+			want: `(?s)did not become ready.*not the JSON expected`,
+		},
+		{
+			name: "unexpected state", body: valid,
+			misbehave: func(w http.ResponseWriter, r *http.Request, _ http.Handler) bool {
+				if !isCredentialGet(r) || !unexpectedOnce.CompareAndSwap(false, true) {
+					return false
+				}
+				id := r.URL.Path[strings.LastIndex(r.URL.Path, "/")+1:]
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = fmt.Fprintf(w, `{"id":%q,"type":"registryCredential","state":"exploded","transitioning":"no","accountId":%q,"registryId":%q,"email":"x@example.com","actions":{}}`, id, testProject, reg)
+				return true
+			},
+			want: `(?s)did not become ready.*exploded`,
+		},
+		{
+			name: "project removed under us", body: valid + "\n  project_id = \"1a5\"",
+			setup: func(t *testing.T, e *testEnv) { e.sim.RemoveProject(testProject) },
+			want:  `(?s)cannot reach project 1a5 \(403 Forbidden\)`,
+		},
+	}
+
+	return rows
+}
+
+// TestAccRegistryCredential_badInputTable runs every row against its own
+// simulator: each must fail with its diagnostic, and nothing may be left in
+// Rancher that Terraform does not know (CheckDestroy: any credential a row
+// made was kept in state and removed by destroy).
+func TestAccRegistryCredential_badInputTable(t *testing.T) {
+	setup := func(t *testing.T) (*misbehavingEnv, string, string) {
+		e := newMisbehavingEnv(t)
+		reg := e.registry(t, "registry.example.com")
+		e.sim.AddProject("1a6", "Other")
+		otherReg, err := e.sim.CreateRegistry("1a6", "other.example.com")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e, reg, otherReg
+	}
+	e, reg, otherReg := setup(t)
+	count := len(badInputRows(e, reg, otherReg))
+	if count < 25 {
+		t.Fatalf("the table has %d rows; it is meant to have at least 25", count)
+	}
+	for i := range count {
+		e, reg, otherReg := setup(t)
+		row := badInputRows(e, reg, otherReg)[i]
+		t.Run(row.name, func(t *testing.T) {
+			if row.misbehave != nil {
+				e.mode.Store(&row.misbehave)
+			}
+			if row.setup != nil {
+				row.setup(t, e.testEnv)
+			}
+			p := row.provider
+			if p == "" {
+				p = e.providerBlock()
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviderFactories,
+				CheckDestroy: func(*terraform.State) error {
+					for _, c := range e.sim.Credentials(testProject) {
+						if c.State != "removed" {
+							return fmt.Errorf("credential %s is %s: a failed apply lost track of it", c.ID, c.State)
+						}
+					}
+					return nil
+				},
+				Steps: []resource.TestStep{{
+					Config: p + fmt.Sprintf("\nresource \"rancher_registry_credential\" \"test\" {\n  %s\n}\n", row.body),
+					// Terraform wraps long messages: any space may be a line break.
+					ExpectError: regexp.MustCompile(strings.ReplaceAll(row.want, " ", `\s+`)),
+				}},
+			})
+		})
+	}
+}
