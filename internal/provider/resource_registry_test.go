@@ -385,9 +385,7 @@ func TestAccRegistry_active(t *testing.T) {
 
 func TestAccRegistry_disappears(t *testing.T) {
 	e := newTestEnv(t)
-	config := func(address string) string {
-		return e.registryConfig(fmt.Sprintf(`  server_address = %q`, address))
-	}
+	config := e.registryConfig(`  server_address = "registry.example.com"`)
 	var id string
 	recreated := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 		plancheck.ExpectResourceAction(registryAddr, plancheck.ResourceActionCreate),
@@ -396,25 +394,44 @@ func TestAccRegistry_disappears(t *testing.T) {
 		ProtoV6ProviderFactories: testProviderFactories,
 		CheckDestroy:             e.allRegistriesRemoved(),
 		Steps: []resource.TestStep{
-			{Config: config("registry.example.com"), Check: captureID(registryAddr, &id)},
+			{Config: config, Check: captureID(registryAddr, &id)},
 			{
-				// Removed in Rancher: still readable by id, but gone.
+				// Removed in Rancher: still readable by id, but gone, so
+				// the refreshed plan creates it again.
 				PreConfig: func() {
 					e.deactivateRegistry(t, id)
 					if err := e.sim.Act(id, "remove"); err != nil {
 						t.Fatal(err)
 					}
 					e.waitRegistryState(t, id, "removed")
-					// Rancher purges removed registries by itself a few
-					// minutes later; the simulator needs to be told.
+				},
+				Config:   config,
+				PlanOnly: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(registryAddr, plancheck.ResourceActionCreate),
+				}},
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				// Rancher purges a removed registry by itself within minutes,
+				// and only then frees its address; the simulator is told to.
+				PreConfig: func() {
 					if err := e.sim.Act(id, "purge"); err != nil {
 						t.Fatal(err)
 					}
 					e.waitRegistryState(t, id, "purged")
 				},
-				Config:           config("registry.example.com"),
+				Config:           config,
 				ConfigPlanChecks: recreated,
-				Check:            captureID(registryAddr, &id),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					func(*terraform.State) error {
+						if r, _ := e.sim.Registry(id); r.State != "purged" {
+							return fmt.Errorf("the old registry %s is %s, want purged", id, r.State)
+						}
+						return nil
+					},
+					captureID(registryAddr, &id),
+				),
 			},
 			{
 				// Purged long ago and deleted from the database: 404.
@@ -423,11 +440,12 @@ func TestAccRegistry_disappears(t *testing.T) {
 						t.Fatal(err)
 					}
 				},
-				Config:           config("registry.example.com"),
+				Config:           config,
 				ConfigPlanChecks: recreated,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(registryAddr, tfjsonpath.New("state"), knownvalue.StringExact("active")),
 				},
+				Check: e.registryAPIState(registryAddr, "active"),
 			},
 		},
 	})
