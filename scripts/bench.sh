@@ -1,0 +1,318 @@
+#!/usr/bin/env bash
+# make bench: the performance measurements of DESIGN.md ("Performance
+# targets"), in one run on this machine.
+#
+# For each N (default 100 and 1000), at Terraform's default parallelism (10),
+# against the simulator with 50 ms transitions and a small added latency:
+#   - wall time of `terraform apply` creating N rancher_registry_credential
+#     (all on one registry made beforehand with curl, not counted), next to a
+#     terraform_data baseline of the same N;
+#   - the floor ceil(N/10) x (round trip + 2 x transition delay) and the
+#     ratio (provider - baseline) / floor;
+#   - API requests per created credential (apply) and per refreshed
+#     credential (a plan after apply), from the simulator's /_sim/stats;
+#   - the provider's peak memory (VmHWM): the provider runs as one process
+#     per N in -debug mode, and terraform attaches to it through
+#     TF_REATTACH_PROVIDERS;
+#   - wall time of destroy (provider and baseline).
+# Prints one markdown table and writes it to bench-results.md.
+#
+# Environment: TERRAFORM (terraform binary), BENCH_SIZES (default "100 1000"),
+# BENCH_LATENCY (simulator -latency, default 5ms), BENCH_OUT (default
+# bench-results.md), BENCH_KEEP=1 keeps the work directory and the provider's
+# log.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TERRAFORM=${TERRAFORM:-terraform}
+SIZES=${BENCH_SIZES:-100 1000}
+LATENCY=${BENCH_LATENCY:-5ms}
+OUT=${BENCH_OUT:-bench-results.md}
+TRANSITION_MS=50 # simulator -transition-delay; a create passes registering and activating
+PARALLELISM=10   # terraform's default; not passed on the command line
+RTT_SAMPLES=31
+MEMORY_TARGET_MIB=64
+MEMORY_TARGET_N=1000
+
+bench_start=$EPOCHREALTIME
+work=$(mktemp -d "${TMPDIR:-/tmp}/terraform-provider-rancher-bench.XXXXXX")
+sim_pid=""
+prov_pid=""
+
+stop_pid() {
+  local pid=$1
+  [ -n "$pid" ] || return 0
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+cleanup() {
+  stop_pid "$prov_pid"
+  stop_pid "$sim_pid"
+  if [ "${BENCH_KEEP:-0}" = 1 ]; then
+    echo "Work directory kept: $work" >&2
+  else
+    rm -rf "$work"
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+step() { printf '==> %s\n' "$*" >&2; }
+die() {
+  echo "bench: $*" >&2
+  exit 1
+}
+now() { echo "$EPOCHREALTIME"; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+calc() { awk "BEGIN { printf \"$1\", $2 }"; }
+
+# run LOG CMD...: runs a command with its output in LOG; on failure shows
+# the end of LOG and stops.
+run() {
+  local log=$1
+  shift
+  if ! "$@" >"$log" 2>&1; then
+    tail -n 40 "$log" >&2
+    die "failed: $* (log above)"
+  fi
+}
+
+step "Building the provider and the simulator (once)"
+go build -o "$work/terraform-provider-rancher" .
+go build -o "$work/ranchersim" ./internal/ranchersim/cmd/ranchersim
+tf_version=$("$TERRAFORM" version -json 2>/dev/null | jq -r .terraform_version)
+
+step "Starting the simulator (-transition-delay ${TRANSITION_MS}ms -latency $LATENCY)"
+"$work/ranchersim" -listen 127.0.0.1:0 -transition-delay "${TRANSITION_MS}ms" -latency "$LATENCY" \
+  >"$work/sim.env" 2>"$work/sim.log" &
+sim_pid=$!
+for _ in $(seq 1 100); do
+  [ "$(wc -l <"$work/sim.env")" -ge 4 ] && break
+  kill -0 "$sim_pid" 2>/dev/null || {
+    cat "$work/sim.log" >&2
+    die "the simulator did not start"
+  }
+  sleep 0.1
+done
+set -a
+# shellcheck disable=SC1091
+. "$work/sim.env"
+set +a
+auth="$RANCHER_ACCESS_KEY:$RANCHER_SECRET_KEY"
+api="$RANCHER_URL/v1/projects/$RANCHER_PROJECT_ID"
+stats() { curl -sf "$RANCHER_URL/_sim/stats" >"$1"; }
+
+# delta BEFORE AFTER: request counts between two /_sim/stats snapshots.
+delta() {
+  jq -n --slurpfile a "$1" --slurpfile b "$2" '
+    ($a[0]) as $a | ($b[0]) as $b
+    | ($b.routes | to_entries
+       | map({key, value: (.value - ($a.routes[.key] // 0))})
+       | map(select(.value != 0)) | from_entries) as $d
+    | {total: ($b.total - $a.total),
+       post: ([$d | to_entries[] | select(.key | startswith("POST ")) | .value] | add // 0),
+       get: ([$d | to_entries[] | select(.key | startswith("GET ")) | .value] | add // 0),
+       routes: $d}'
+}
+
+step "Creating the registry the credentials belong to (out of band, not measured)"
+registry_id=$(curl -sf -u "$auth" -X POST -H 'Content-Type: application/json' \
+  -d '{"serverAddress":"bench.registry.example.com","name":"bench"}' "$api/registries" | jq -r .id)
+[ -n "$registry_id" ] && [ "$registry_id" != null ] || die "could not create the registry"
+state=""
+for _ in $(seq 1 100); do
+  state=$(curl -sf -u "$auth" "$api/registries/$registry_id" | jq -r .state)
+  [ "$state" = active ] && break
+  sleep 0.05
+done
+[ "$state" = active ] || die "registry $registry_id did not become active (state $state)"
+
+step "Measuring the round trip ($RTT_SAMPLES GETs of the registry, one connection)"
+urls=()
+for _ in $(seq 1 "$RTT_SAMPLES"); do urls+=(-o /dev/null "$api/registries/$registry_id"); done
+rtt_ms=$(curl -sf -u "$auth" -w '%{time_total}\n' "${urls[@]}" |
+  sort -g | awk '{ v[NR] = $1 } END { printf "%.2f", 1000 * v[int((NR + 1) / 2)] }')
+
+# Terraform: an empty CLI configuration (no plugin cache, no overrides);
+# the provider is reached through TF_REATTACH_PROVIDERS, so init needs no
+# network and no other copy of it can be used.
+: >"$work/terraformrc"
+export TF_CLI_CONFIG_FILE="$work/terraformrc" TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
+unset TF_REATTACH_PROVIDERS
+tf() { "$TERRAFORM" -chdir="$1" "${@:2}" -input=false -no-color; }
+
+start_provider() { # N
+  local out="$work/provider-$1.out" log=/dev/null line pid
+  [ "${BENCH_KEEP:-0}" = 1 ] && log="$work/provider-$1.log"
+  "$work/terraform-provider-rancher" -debug >"$out" 2>"$log" &
+  prov_pid=$!
+  line=""
+  for _ in $(seq 1 100); do
+    line=$(grep -m1 "TF_REATTACH_PROVIDERS='" "$out" || true)
+    [ -n "$line" ] && break
+    kill -0 "$prov_pid" 2>/dev/null || die "the provider did not start in -debug mode"
+    sleep 0.05
+  done
+  [ -n "$line" ] || die "the provider printed no TF_REATTACH_PROVIDERS line: $(cat "$out")"
+  # The Bash line reads: export TF_REATTACH_PROVIDERS='{json}'
+  TF_REATTACH_PROVIDERS=${line#*TF_REATTACH_PROVIDERS=\'}
+  TF_REATTACH_PROVIDERS=${TF_REATTACH_PROVIDERS%\'*}
+  pid=$(jq -r '.["registry.terraform.io/cattle-ops/rancher"].Pid' <<<"$TF_REATTACH_PROVIDERS") ||
+    die "cannot parse the reattach configuration: $TF_REATTACH_PROVIDERS"
+  [ "$pid" = "$prov_pid" ] || die "reattach configuration names pid $pid, the provider is $prov_pid"
+  export TF_REATTACH_PROVIDERS
+}
+stop_provider() {
+  stop_pid "$prov_pid"
+  prov_pid=""
+  unset TF_REATTACH_PROVIDERS
+}
+hwm_mib() { awk '/^VmHWM:/ { printf "%.1f", $2 / 1024 }' "/proc/$prov_pid/status"; }
+rss_mib() { awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$prov_pid/status"; }
+
+rows=()
+row() { rows+=("| $1 | $2 | $3 | $4 | $5 |"); }
+verdict() { awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN {
+  ok = (op == "<=") ? (v <= t) : (op == "<") ? (v < t) : (v == t)
+  print ok ? "PASS" : "MISS" }'; }
+details=()
+
+for n in $SIZES; do
+  n_start=$EPOCHREALTIME
+  dir_b="$work/baseline-$n" dir_p="$work/provider-$n"
+  mkdir -p "$dir_b" "$dir_p"
+  cat >"$dir_b/main.tf" <<EOF
+resource "terraform_data" "bench" {
+  count = $n
+  input = "bench-\${count.index}"
+}
+EOF
+  cat >"$dir_p/main.tf" <<EOF
+terraform {
+  required_providers {
+    rancher = { source = "cattle-ops/rancher" }
+  }
+}
+
+provider "rancher" {}
+
+resource "rancher_registry_credential" "bench" {
+  count        = $n
+  registry_id  = "$registry_id"
+  email        = "bench\${count.index}@example.com"
+  public_value = "user\${count.index}"
+  secret_value = "secret-\${count.index}"
+  name         = "bench-\${count.index}"
+}
+EOF
+
+  step "N=$n: terraform_data baseline apply"
+  run "$work/b-init-$n.log" tf "$dir_b" init
+  t0=$(now)
+  run "$work/b-apply-$n.log" tf "$dir_b" apply -auto-approve
+  t_base=$(elapsed "$t0" "$(now)")
+
+  step "N=$n: provider apply ($n credentials on registry $registry_id)"
+  start_provider "$n"
+  run "$work/p-init-$n.log" tf "$dir_p" init
+  stats "$work/s0"
+  t0=$(now)
+  run "$work/p-apply-$n.log" tf "$dir_p" apply -auto-approve
+  t_prov=$(elapsed "$t0" "$(now)")
+  stats "$work/s1"
+  mem_apply=$(hwm_mib)
+
+  step "N=$n: plan after apply (refresh)"
+  t0=$(now)
+  set +e
+  tf "$dir_p" plan -detailed-exitcode >"$work/p-plan-$n.log" 2>&1
+  plan_code=$?
+  set -e
+  t_plan=$(elapsed "$t0" "$(now)")
+  [ "$plan_code" = 1 ] && {
+    tail -n 40 "$work/p-plan-$n.log" >&2
+    die "plan failed"
+  }
+  stats "$work/s2"
+  mem_plan=$(hwm_mib)
+
+  step "N=$n: destroy (provider, then baseline)"
+  t0=$(now)
+  run "$work/p-destroy-$n.log" tf "$dir_p" destroy -auto-approve
+  t_pdestroy=$(elapsed "$t0" "$(now)")
+  stats "$work/s3"
+  mem_destroy=$(hwm_mib)
+  rss_end=$(rss_mib)
+  stop_provider
+  t0=$(now)
+  run "$work/b-destroy-$n.log" tf "$dir_b" destroy -auto-approve
+  t_bdestroy=$(elapsed "$t0" "$(now)")
+
+  d_apply=$(delta "$work/s0" "$work/s1")
+  d_plan=$(delta "$work/s1" "$work/s2")
+  d_destroy=$(delta "$work/s2" "$work/s3")
+  a_total=$(jq .total <<<"$d_apply") a_post=$(jq .post <<<"$d_apply") a_get=$(jq .get <<<"$d_apply")
+  p_total=$(jq .total <<<"$d_plan") p_get=$(jq .get <<<"$d_plan")
+  p_byid=$(jq '.routes["GET /v1/projects/{pid}/registrycredentials/{id}"] // 0' <<<"$d_plan")
+  x_total=$(jq .total <<<"$d_destroy")
+
+  waves=$(((n + PARALLELISM - 1) / PARALLELISM))
+  floor=$(calc "%.2f" "$waves * ($rtt_ms + 2 * $TRANSITION_MS) / 1000")
+  ratio=$(calc "%.2f" "($t_prov - $t_base) / $floor")
+  over_base=$(calc "%.2f" "$t_prov / $t_base")
+  per_create=$(calc "%.2f" "$a_total / $n")
+  per_create_post=$(calc "%.2f" "$a_post / $n")
+  per_create_get=$(calc "%.2f" "$a_get / $n")
+  per_refresh=$(calc "%.3f" "$p_total / $n")
+  per_refresh_get=$(calc "%.3f" "$p_byid / $n")
+  per_destroy=$(calc "%.2f" "$x_total / $n")
+  # Refresh: one GET by id per credential; provider setup may add a couple
+  # of requests for the whole plan, nothing per credential.
+  refresh_ok=$(awk -v id="$p_byid" -v t="$p_total" -v n="$n" 'BEGIN { print (id == n && t <= n + 3) ? "PASS" : "MISS" }')
+  plan_note="no changes"
+  [ "$plan_code" = 2 ] && plan_note="NOT EMPTY (exit 2)"
+
+  row "$n" "apply, provider / baseline terraform_data (s)" "$t_prov / $t_base" "" ""
+  row "$n" "floor ceil($n/$PARALLELISM) × (RTT $rtt_ms ms + 2×${TRANSITION_MS} ms) (s)" "$floor" "" ""
+  row "$n" "**(provider − baseline) / floor**" "**$ratio**" "≤ 1.3" "$(verdict "$ratio" "<=" 1.3)"
+  row "$n" "provider / baseline (context)" "$over_base" "" ""
+  row "$n" "**requests per created credential** (POST + GET)" "**$per_create** ($per_create_post + $per_create_get)" "≤ 3" "$(verdict "$per_create" "<=" 3)"
+  row "$n" "**requests per refreshed credential** (plan after apply: GET by id / all)" "**$per_refresh_get** / $per_refresh ($p_total requests, plan: $plan_note, ${t_plan} s)" "1 GET each" \
+    "$([ "$plan_code" = 0 ] && echo "$refresh_ok" || echo MISS)"
+  if [ "$n" = "$MEMORY_TARGET_N" ]; then
+    mem_ok=$(verdict "$mem_plan" "<" "$MEMORY_TARGET_MIB")
+    mem_target="< $MEMORY_TARGET_MIB MiB"
+  else
+    mem_ok="(info)"
+    mem_target="(at N=$MEMORY_TARGET_N)"
+  fi
+  row "$n" "**provider peak memory VmHWM** after apply / after plan / after destroy (MiB)" "$mem_apply / **$mem_plan** / $mem_destroy" "$mem_target" "$mem_ok"
+  row "$n" "destroy, provider / baseline (s); requests per credential" "$t_pdestroy / $t_bdestroy; $per_destroy" "" ""
+  details+=("- N=$n apply requests: $(jq -c .routes <<<"$d_apply")")
+  details+=("- N=$n plan requests: $(jq -c .routes <<<"$d_plan")")
+  details+=("- N=$n destroy requests: $(jq -c .routes <<<"$d_destroy")")
+  details+=("- N=$n: this N took $(elapsed "$n_start" "$(now)") s in all (init, apply, plan, destroy of both); provider RSS at the end $rss_end MiB")
+done
+
+total=$(elapsed "$bench_start" "$(now)")
+{
+  echo "# make bench"
+  echo
+  echo "$(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)," \
+    "terraform $tf_version, $(go env GOVERSION), $(nproc) CPUs, parallelism $PARALLELISM (terraform's default)."
+  echo "Simulator: -transition-delay ${TRANSITION_MS}ms (registering → activating → active: 2 × ${TRANSITION_MS} ms per create)," \
+    "-latency $LATENCY; measured round trip (median of $RTT_SAMPLES GETs) $rtt_ms ms."
+  echo "The provider runs in -debug mode, one process per N, terraform attached through TF_REATTACH_PROVIDERS;" \
+    "credentials all belong to registry $registry_id, made beforehand with curl (not counted)."
+  echo
+  echo "| N | measure | value | target | result |"
+  echo "|---|---|---|---|---|"
+  printf '%s\n' "${rows[@]}"
+  echo
+  echo "Requests per route (simulator /_sim/stats deltas):"
+  echo
+  printf '%s\n' "${details[@]}"
+  echo
+  echo "Whole bench: $total s."
+} | tee "$OUT"
+echo "Written to $OUT." >&2
