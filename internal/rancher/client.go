@@ -273,7 +273,7 @@ func (c *Client) noteServerDate(date string) {
 		return
 	}
 	// The header has whole seconds; half a second centres the error.
-	c.clockOffset.Store(int64(t.Add(500 * time.Millisecond).Sub(time.Now())))
+	c.clockOffset.Store(int64(time.Until(t.Add(500 * time.Millisecond))))
 }
 
 func drain(body io.ReadCloser) {

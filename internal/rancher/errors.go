@@ -174,9 +174,9 @@ func snippet(body []byte) string {
 	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
 		s = s[:i]
 	}
-	const max = 200
-	if len(s) > max {
-		s = s[:max]
+	const maxLen = 200
+	if len(s) > maxLen {
+		s = s[:maxLen]
 		for !utf8.ValidString(s) {
 			s = s[:len(s)-1]
 		}

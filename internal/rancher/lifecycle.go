@@ -77,7 +77,7 @@ func (c *Client) observe(k kind, projectID string, obj *wireObject) {
 		return
 	}
 	if v, ok := c.pending.Load(key); ok {
-		if prev := v.(pendingSince).state; prev == obj.State || slices.Contains(transitionChains[prev], obj.State) {
+		if prev, ok := v.(pendingSince); ok && (prev.state == obj.State || slices.Contains(transitionChains[prev.state], obj.State)) {
 			return
 		}
 	}
@@ -165,18 +165,19 @@ func (c *Client) update(ctx context.Context, k kind, projectID, id string, field
 	return &obj, nil
 }
 
-// action runs POST <self>/?action=<name>.
-func (c *Client) action(ctx context.Context, k kind, projectID, id, name string) (*wireObject, error) {
+// action runs POST <self>/?action=<name>. The object it returns is only
+// observed; callers wait for the transition to finish.
+func (c *Client) action(ctx context.Context, k kind, projectID, id, name string) error {
 	u, err := c.objectURL(k, projectID, id)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	var obj wireObject
 	if _, err := c.do(ctx, http.MethodPost, u+"/?action="+url.QueryEscape(name), nil, idempotent, &obj); err != nil {
-		return nil, err
+		return err
 	}
 	c.observe(k, projectID, &obj)
-	return &obj, nil
+	return nil
 }
 
 func (c *Client) delete(ctx context.Context, k kind, projectID, id string) (*wireObject, error) {
@@ -218,7 +219,7 @@ func (c *Client) wait(ctx context.Context, k kind, projectID, id string, targets
 		lastPending time.Time
 	)
 	if v, ok := c.pending.Load(objectKey(k, projectID, id)); ok {
-		start = v.(pendingSince)
+		start, _ = v.(pendingSince) // c.pending holds only pendingSince values
 		delay = c.firstPoll(k, start.state) - time.Since(start.at)
 		// Only a wait that starts while the transition is fresh measures it.
 		known = delay > 0
@@ -296,7 +297,7 @@ func (c *Client) setActive(ctx context.Context, k kind, projectID, id string, ac
 			obj, err = c.wait(ctx, k, projectID, id, nil)
 			continue
 		}
-		_, err = c.action(ctx, k, projectID, id, action)
+		err = c.action(ctx, k, projectID, id, action)
 		if isActionNotAvailable(err) {
 			// The state moved under us (or a retried action already ran):
 			// read it again and decide afresh.
@@ -359,7 +360,7 @@ func (c *Client) remove(ctx context.Context, k kind, projectID, id string) error
 			obj, err = c.wait(ctx, k, projectID, id, nil)
 			continue
 		case obj.State == StateActive || obj.State == StateActivating:
-			if _, err = c.action(ctx, k, projectID, id, "deactivate"); err != nil && !isActionNotAvailable(err) {
+			if err = c.action(ctx, k, projectID, id, "deactivate"); err != nil && !isActionNotAvailable(err) {
 				return err
 			}
 			if err == nil {

@@ -2,7 +2,6 @@ package rancher
 
 import (
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -247,12 +246,3 @@ func idNumber(id string) int64 {
 	n, _ := strconv.ParseInt(id[i:], 10, 64)
 	return n
 }
-
-func sameString(a, b *string) bool {
-	if a == nil || b == nil {
-		return a == nil && b == nil
-	}
-	return *a == *b
-}
-
-func sameStringFold(a, b string) bool { return strings.EqualFold(a, b) }

@@ -238,7 +238,7 @@ func TestSimErrors(t *testing.T) {
 	check("422 registry", err, 422, "InvalidReference", "registryId")
 	_, err = c.UpdateRegistryCredential(ctx, simProject, cred.ID, RegistryCredentialUpdate{Email: SetField(nil)})
 	check("422 null email", err, 422, "NotNullable", "email")
-	_, err = c.action(ctx, credentialKind, simProject, cred.ID, "activate")
+	err = c.action(ctx, credentialKind, simProject, cred.ID, "activate")
 	check("422 action", err, 422, "ActionNotAvailable", "action")
 }
 

@@ -86,11 +86,16 @@ func validID(s string) bool {
 		return false
 	}
 	for _, r := range s {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+		if !idRune(r) {
 			return false
 		}
 	}
 	return true
+}
+
+// idRune reports whether r may appear in an object id.
+func idRune(r rune) bool {
+	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_'
 }
 
 // redactURLError drops the URL from a *url.Error so that a URL holding

@@ -389,7 +389,11 @@ func TestCreateNotRetriedOnFinalError(t *testing.T) {
 }
 
 func hijackClose(w http.ResponseWriter) {
-	conn, _, err := w.(http.Hijacker).Hijack()
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		panic("the test server's ResponseWriter cannot be hijacked")
+	}
+	conn, _, err := hj.Hijack()
 	if err == nil {
 		conn.Close()
 	}

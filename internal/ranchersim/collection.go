@@ -309,15 +309,26 @@ func (c condition) matches(r row) bool {
 	var cmp int
 	switch c.field.kind {
 	case fkRef, fkID:
-		cmp = cmpInt(v.(int64), parseID(c.value))
+		n, ok := v.(int64)
+		if !ok {
+			return false
+		}
+		cmp = cmpInt(n, parseID(c.value))
 	case fkDate:
 		t, ok := parseDateValue(c.value)
 		if !ok {
 			return false
 		}
-		cmp = cmpInt(v.(time.Time).UnixMilli(), t.UnixMilli())
+		vt, ok := v.(time.Time)
+		if !ok {
+			return false
+		}
+		cmp = cmpInt(vt.UnixMilli(), t.UnixMilli())
 	default:
-		sv := v.(string)
+		sv, ok := v.(string)
+		if !ok {
+			return false
+		}
 		switch c.mod {
 		case "prefix":
 			return strings.HasPrefix(sv, c.value)
@@ -431,7 +442,7 @@ func withParams(pairs [][2]string, drop []string, add ...[2]string) string {
 
 // collection renders a collection (reference §2.1). path is the request
 // URL without its query.
-func collection(v view, resourceType string, fields []filterField, path string, p listParams, data []any, more bool) jobj {
+func collection(resourceType string, fields []filterField, path string, p listParams, data []any, more bool) jobj {
 	self := path
 	if q := withParams(p.pairs, nil); q != "" {
 		self += "?" + q

@@ -597,7 +597,7 @@ func (s *Server) link(a auth, v view, o *object, link, path, rawQuery string) (i
 	case o.typ == typeCredential && (link == "images" || link == "instances"):
 		kind := strings.TrimSuffix(link, "s")
 		p := parseList(rawQuery, nil)
-		return 200, collection(v, kind, nil, path, p, nil, false), nil
+		return 200, collection(kind, nil, path, p, nil, false), nil
 	case o.typ == typeRegistry && link == "credentials":
 		return 200, s.listObjects(a, v, typeCredential, path, rawQuery, o), nil
 	}
@@ -626,7 +626,7 @@ func (s *Server) listObjects(a auth, v view, typ, path, rawQuery string, ofRegis
 	for i, x := range page {
 		data[i] = v.renderObject(x.(*object))
 	}
-	return collection(v, typ, fields, path, p, data, more)
+	return collection(typ, fields, path, p, data, more)
 }
 
 func (s *Server) listProjects(a auth, v view, path, rawQuery string) jobj {
@@ -647,7 +647,7 @@ func (s *Server) listProjects(a auth, v view, path, rawQuery string) jobj {
 	for i, x := range page {
 		data[i] = v.renderProject(x.(*project))
 	}
-	return collection(v, typeProject, projectFilters, path, p, data, more)
+	return collection(typeProject, projectFilters, path, p, data, more)
 }
 
 func sortProjects(ps []*project) {

@@ -359,12 +359,11 @@ func (s *Server) AddProject(id, name string) {
 	s.addProjectLocked(id, name)
 }
 
-func (s *Server) addProjectLocked(id, name string) *project {
+func (s *Server) addProjectLocked(id, name string) {
 	p := s.addAccount(id, name, "active")
 	p.name = name
 	p.state = "active"
 	p.removed = nil
-	return p
 }
 
 // RemoveProject marks a project removed: every later request for it (by path,

@@ -588,7 +588,9 @@ func TestReadAndList(t *testing.T) {
 			t.Fatalf("%s", r.raw)
 		}
 		expectKeys(t, obj(t, r.body["actions"]))
-		s.Delete(x)
+		if err := s.Delete(x); err != nil {
+			t.Fatal(err)
+		}
 	})
 	t.Run("item 17: collection shape, removed hidden", func(t *testing.T) {
 		r := c.get(cred)
