@@ -365,13 +365,14 @@ func compareValues(a, b any) int {
 	case b == nil:
 		return 1
 	}
+	// a and b are values of the same field, so they have the same type.
 	switch x := a.(type) {
 	case int64:
-		return cmpInt(x, b.(int64))
+		return cmpInt(x, b.(int64)) //nolint:forcetypeassert // same field, same type
 	case time.Time:
-		return cmpInt(x.UnixMilli(), b.(time.Time).UnixMilli())
+		return cmpInt(x.UnixMilli(), b.(time.Time).UnixMilli()) //nolint:forcetypeassert // same field, same type
 	case string:
-		return strings.Compare(x, b.(string))
+		return strings.Compare(x, b.(string)) //nolint:forcetypeassert // same field, same type
 	}
 	return 0
 }

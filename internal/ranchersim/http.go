@@ -624,7 +624,7 @@ func (s *Server) listObjects(a auth, v view, typ, path, rawQuery string, ofRegis
 	page, more := p.apply(rows)
 	data := make([]any, len(page))
 	for i, x := range page {
-		data[i] = v.renderObject(x.(*object))
+		data[i] = v.renderObject(x.(*object)) //nolint:forcetypeassert // rows holds only *object
 	}
 	return collection(typ, fields, path, p, data, more)
 }
@@ -645,7 +645,7 @@ func (s *Server) listProjects(a auth, v view, path, rawQuery string) jobj {
 	page, more := p.apply(rows)
 	data := make([]any, len(page))
 	for i, x := range page {
-		data[i] = v.renderProject(x.(*project))
+		data[i] = v.renderProject(x.(*project)) //nolint:forcetypeassert // rows holds only *project
 	}
 	return collection(typeProject, projectFilters, path, p, data, more)
 }

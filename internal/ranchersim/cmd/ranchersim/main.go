@@ -102,7 +102,7 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan struct{}) int {
 		return 1
 	}
 	srv := &http.Server{Handler: sim, ReadHeaderTimeout: 10 * time.Second, ErrorLog: logger}
-	addr := ln.Addr().(*net.TCPAddr)
+	addr := ln.Addr().(*net.TCPAddr) //nolint:forcetypeassert // a "tcp" listener always has a *net.TCPAddr
 	host := addr.IP.String()
 	if addr.IP.IsUnspecified() {
 		host = "127.0.0.1"
