@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# make check-docs: regenerate docs/ and fail when the result differs from what
+# is committed (changed, deleted or new files), so docs/ always matches the
+# schemas, templates/ and examples/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+make --no-print-directory docs >/dev/null
+
+status=0
+if ! git diff --exit-code --stat HEAD -- docs/; then
+  status=1
+fi
+untracked=$(git ls-files --others --exclude-standard -- docs/)
+if [ -n "$untracked" ]; then
+  echo "New files in docs/ that are not committed:" >&2
+  echo "$untracked" >&2
+  status=1
+fi
+if [ "$status" -ne 0 ]; then
+  echo >&2
+  echo "docs/ is out of date: run 'make docs' and commit the result." >&2
+  git --no-pager diff HEAD -- docs/ >&2 || true
+  exit 1
+fi
+echo "docs/ is up to date."
