@@ -73,14 +73,15 @@ func (e *testEnv) allRegistriesRemoved(projects ...string) resource.TestCheckFun
 }
 
 // expectRegistryRemoved checks that a registry Terraform replaced or
-// destroyed is removed in the API (not deleted for good, not left behind).
+// destroyed is removed and purged in the API (not deleted for good, not
+// left behind, its address free again).
 func (e *testEnv) expectRegistryRemoved(id string) error {
 	r, ok := e.sim.Registry(id)
 	if !ok {
 		return fmt.Errorf("registry %s vanished from the API instead of being removed", id)
 	}
-	if r.State != "removed" {
-		return fmt.Errorf("registry %s is %s, want removed", id, r.State)
+	if r.State != "purged" {
+		return fmt.Errorf("registry %s is %s, want purged", id, r.State)
 	}
 	return nil
 }
@@ -624,9 +625,9 @@ func TestAccRegistry_failedTransition(t *testing.T) {
 // TestAccRegistry_recreateSameAddress destroys a registry and creates one
 // with the same server address again, as a replacement of a tainted
 // registry or "terraform destroy" followed by "terraform apply" does.
+// Cattle keeps a removed registry's address taken until it is purged, so
+// this passes only because destroy purges.
 func TestAccRegistry_recreateSameAddress(t *testing.T) {
-	t.Skip("Cattle keeps the address of a removed registry taken until the registry is purged (0-10 minutes later); " +
-		"destroy does not purge, so the second create fails with 400 ServerAddressUsed")
 	e := newTestEnv(t)
 	config := e.registryConfig(`  server_address = "registry.example.com"`)
 	resource.ParallelTest(t, resource.TestCase{

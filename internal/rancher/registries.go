@@ -3,6 +3,7 @@ package rancher
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -10,7 +11,25 @@ import (
 
 // CreateRegistry creates a registry. Cattle refuses a second registry with
 // the same server address in a project (400 ServerAddressUsed).
+//
+// A removed (not yet purged) registry that still holds the address is purged
+// and the create tried again: to a user, a removed registry is gone.
 func (c *Client) CreateRegistry(ctx context.Context, projectID string, in RegistryCreate) (*Registry, error) {
+	reg, err := c.createRegistry(ctx, projectID, in)
+	var apiErr *Error
+	if errors.As(err, &apiErr) && apiErr.Code == "ServerAddressUsed" {
+		freed, freeErr := c.freeServerAddress(ctx, projectID, in.ServerAddress)
+		if freeErr != nil {
+			return nil, fmt.Errorf("%w; freeing the address held by a removed registry failed: %v", err, freeErr)
+		}
+		if freed {
+			return c.createRegistry(ctx, projectID, in)
+		}
+	}
+	return reg, err
+}
+
+func (c *Client) createRegistry(ctx context.Context, projectID string, in RegistryCreate) (*Registry, error) {
 	body := map[string]any{"serverAddress": in.ServerAddress}
 	putOptional(body, "name", in.Name)
 	putOptional(body, "description", in.Description)
@@ -95,8 +114,59 @@ func (c *Client) SetRegistryActive(ctx context.Context, projectID, id string, ac
 	return obj.registry(), err
 }
 
-// RemoveRegistry deletes the registry from any state and waits until it is
-// removed. A registry that is already gone is a success.
+// RemoveRegistry deletes the registry from any state, then purges it, and
+// waits until it is purged. A registry that is already gone is a success.
+//
+// Purging matters for registries: Cattle keeps a removed registry's server
+// address taken until it is purged (0 to 10 minutes later on its own), so
+// without it a destroy followed by an apply of the same registry would fail
+// with ServerAddressUsed. Purging also removes the registry's remaining
+// credentials, as Cattle's own purge does.
 func (c *Client) RemoveRegistry(ctx context.Context, projectID, id string) error {
-	return c.remove(ctx, registryKind, projectID, id)
+	if err := c.remove(ctx, registryKind, projectID, id); err != nil {
+		return err
+	}
+	return c.purge(ctx, registryKind, projectID, id)
+}
+
+// purge moves a removed object to purged and waits for it.
+func (c *Client) purge(ctx context.Context, k kind, projectID, id string) error {
+	obj, err := c.get(ctx, k, projectID, id)
+	if IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if obj.State == StateRemoved {
+		err = c.action(ctx, k, projectID, id, "purge")
+		if err != nil && !isActionNotAvailable(err) {
+			return err
+		}
+	}
+	_, err = c.wait(ctx, k, projectID, id, []string{StatePurged})
+	if IsNotFound(err) {
+		return nil
+	}
+	return err
+}
+
+// freeServerAddress purges a removed registry of the project that still
+// holds address, so that a new registry can take it. It reports whether it
+// freed one.
+func (c *Client) freeServerAddress(ctx context.Context, projectID, address string) (bool, error) {
+	all, err := c.ListRegistries(ctx, projectID, RegistryFilter{IncludeRemoved: true})
+	if err != nil {
+		return false, err
+	}
+	freed := false
+	for _, r := range all {
+		if r.State == StateRemoved && strings.EqualFold(r.ServerAddress, address) {
+			if err := c.purge(ctx, registryKind, projectID, r.ID); err != nil {
+				return freed, err
+			}
+			freed = true
+		}
+	}
+	return freed, nil
 }

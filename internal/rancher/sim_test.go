@@ -183,8 +183,31 @@ func TestSimRegistryLifecycle(t *testing.T) {
 	if err := c.RemoveRegistry(ctx, simProject, reg.ID); err != nil {
 		t.Fatal(err)
 	}
-	if s, _ := sim.Registry(reg.ID); s.State != StateRemoved {
-		t.Fatalf("state %q", s.State)
+	// Removed, then purged, so that its address is free again at once.
+	if s, _ := sim.Registry(reg.ID); s.State != StatePurged {
+		t.Fatalf("state %q, want purged", s.State)
+	}
+	again, err := c.CreateRegistry(ctx, simProject, RegistryCreate{ServerAddress: "quay.io"})
+	if err != nil {
+		t.Fatalf("re-creating at a purged registry's address: %v", err)
+	}
+
+	// Removed outside the client and not purged yet: the address is still
+	// taken in Cattle, so create purges the removed registry first.
+	for _, action := range []string{"deactivate", "remove"} {
+		if err := sim.Act(again.ID, action); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.WaitRegistry(ctx, simProject, again.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	third, err := c.CreateRegistry(ctx, simProject, RegistryCreate{ServerAddress: "QUAY.io"})
+	if err != nil {
+		t.Fatalf("creating at a removed registry's address: %v", err)
+	}
+	if s, _ := sim.Registry(again.ID); s.State != StatePurged || third.ID == again.ID {
+		t.Fatalf("removed registry %s is %q, new one %s", again.ID, s.State, third.ID)
 	}
 }
 
