@@ -34,6 +34,18 @@ type registryResource struct {
 	data *providerData
 }
 
+func (r *registryResource) lifecycle() lifecycle[rancher.Registry] {
+	c := r.data.client
+	return lifecycle[rancher.Registry]{
+		what:      "registry",
+		get:       c.GetRegistry,
+		wait:      c.WaitRegistry,
+		setActive: c.SetRegistryActive,
+		remove:    c.RemoveRegistry,
+		status:    func(o *rancher.Registry) rancher.Status { return o.Status },
+	}
+}
+
 type registryModel struct {
 	ID            types.String   `tfsdk:"id"`
 	ProjectID     types.String   `tfsdk:"project_id"`
@@ -115,13 +127,11 @@ func (r *registryResource) Create(ctx context.Context, req resource.CreateReques
 		return
 	}
 	ctx = r.data.logContext(ctx)
-	timeout, diags := plan.Timeouts.Create(ctx, defaultTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, &resp.Diagnostics)
+	defer cancel()
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	projectID := r.data.project(ctx, plan.ProjectID.ValueString(), &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
@@ -146,10 +156,7 @@ func (r *registryResource) Create(ctx context.Context, req resource.CreateReques
 	plan.applyAPI(reg)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 
-	reg, err = client.WaitRegistry(ctx, projectID, reg.ID, "active")
-	if err == nil && !wantActive {
-		reg, err = client.SetRegistryActive(ctx, projectID, plan.ID.ValueString(), false)
-	}
+	reg, err = r.lifecycle().settleCreated(ctx, projectID, reg.ID, wantActive)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Registry %s did not become ready", plan.ID.ValueString()), err, projectID, fieldAttribute)
 		return
@@ -169,9 +176,8 @@ func (r *registryResource) Read(ctx context.Context, req resource.ReadRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	reg, err := r.data.client.GetRegistry(ctx, projectID, state.ID.ValueString())
-	if rancher.IsNotFound(err) || (err == nil && reg.Gone()) {
-		tflog.Warn(ctx, "registry is gone from Rancher; removing it from state", map[string]any{"id": state.ID.ValueString()})
+	reg, gone, err := r.lifecycle().read(ctx, projectID, state.ID.ValueString())
+	if gone {
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -192,13 +198,11 @@ func (r *registryResource) Update(ctx context.Context, req resource.UpdateReques
 		return
 	}
 	ctx = r.data.logContext(ctx)
-	timeout, diags := plan.Timeouts.Update(ctx, defaultTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Update, &resp.Diagnostics)
+	defer cancel()
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	client := r.data.client
 	projectID, id := state.ProjectID.ValueString(), state.ID.ValueString()
@@ -219,11 +223,7 @@ func (r *registryResource) Update(ctx context.Context, req resource.UpdateReques
 			return
 		}
 	}
-	if !plan.Active.Equal(state.Active) || isTransitional(state.State.ValueString()) {
-		reg, err = client.SetRegistryActive(ctx, projectID, id, plan.Active.ValueBool())
-	} else if reg == nil {
-		reg, err = client.GetRegistry(ctx, projectID, id)
-	}
+	reg, err = r.lifecycle().settleUpdated(ctx, projectID, id, reg, plan.Active.ValueBool(), state.Active.ValueBool(), state.State.ValueString())
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Cannot update the registry", err, projectID, fieldAttribute)
 		return
@@ -240,16 +240,14 @@ func (r *registryResource) Delete(ctx context.Context, req resource.DeleteReques
 		return
 	}
 	ctx = r.data.logContext(ctx)
-	timeout, diags := state.Timeouts.Delete(ctx, defaultTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Delete, &resp.Diagnostics)
+	defer cancel()
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	projectID := state.ProjectID.ValueString()
-	if err := r.data.client.RemoveRegistry(ctx, projectID, state.ID.ValueString()); err != nil {
+	if err := r.lifecycle().remove(ctx, projectID, state.ID.ValueString()); err != nil {
 		addAPIError(&resp.Diagnostics, "Cannot delete the registry", err, projectID, fieldAttribute)
 	}
 }

@@ -42,6 +42,18 @@ type registryCredentialResource struct {
 	data *providerData
 }
 
+func (r *registryCredentialResource) lifecycle() lifecycle[rancher.RegistryCredential] {
+	c := r.data.client
+	return lifecycle[rancher.RegistryCredential]{
+		what:      "registry credential",
+		get:       c.GetRegistryCredential,
+		wait:      c.WaitRegistryCredential,
+		setActive: c.SetRegistryCredentialActive,
+		remove:    c.RemoveRegistryCredential,
+		status:    func(o *rancher.RegistryCredential) rancher.Status { return o.Status },
+	}
+}
+
 type registryCredentialModel struct {
 	ID                   types.String   `tfsdk:"id"`
 	ProjectID            types.String   `tfsdk:"project_id"`
@@ -164,14 +176,11 @@ func (r *registryCredentialResource) Create(ctx context.Context, req resource.Cr
 		return
 	}
 	ctx = r.data.logContext(ctx, plan.SecretValue.ValueString(), secretWO.ValueString())
-
-	timeout, diags := plan.Timeouts.Create(ctx, defaultTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, &resp.Diagnostics)
+	defer cancel()
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	projectID := r.data.project(ctx, plan.ProjectID.ValueString(), &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
@@ -203,10 +212,7 @@ func (r *registryCredentialResource) Create(ctx context.Context, req resource.Cr
 	plan.applyAPI(cred)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 
-	cred, err = client.WaitRegistryCredential(ctx, projectID, cred.ID, "active")
-	if err == nil && !wantActive {
-		cred, err = client.SetRegistryCredentialActive(ctx, projectID, plan.ID.ValueString(), false)
-	}
+	cred, err = r.lifecycle().settleCreated(ctx, projectID, cred.ID, wantActive)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Registry credential %s did not become ready", plan.ID.ValueString()), err, projectID, r.attributeFor(secretWO))
 		return
@@ -227,11 +233,8 @@ func (r *registryCredentialResource) Read(ctx context.Context, req resource.Read
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	cred, err := r.data.client.GetRegistryCredential(ctx, projectID, state.ID.ValueString())
-	if rancher.IsNotFound(err) || (err == nil && cred.Gone()) {
-		// Rancher keeps removed objects readable by id for a while; either
-		// way the credential no longer works, so plan creates it again.
-		tflog.Warn(ctx, "registry credential is gone from Rancher; removing it from state", map[string]any{"id": state.ID.ValueString()})
+	cred, gone, err := r.lifecycle().read(ctx, projectID, state.ID.ValueString())
+	if gone {
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -254,14 +257,11 @@ func (r *registryCredentialResource) Update(ctx context.Context, req resource.Up
 		return
 	}
 	ctx = r.data.logContext(ctx, plan.SecretValue.ValueString(), state.SecretValue.ValueString(), secretWO.ValueString())
-
-	timeout, diags := plan.Timeouts.Update(ctx, defaultTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Update, &resp.Diagnostics)
+	defer cancel()
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	client := r.data.client
 	projectID, id := state.ProjectID.ValueString(), state.ID.ValueString()
@@ -276,13 +276,7 @@ func (r *registryCredentialResource) Update(ctx context.Context, req resource.Up
 			return
 		}
 	}
-	// active is compared with what Rancher reported at refresh, so a
-	// credential deactivated outside Terraform is activated again.
-	if !plan.Active.Equal(state.Active) || isTransitional(state.State.ValueString()) {
-		cred, err = client.SetRegistryCredentialActive(ctx, projectID, id, plan.Active.ValueBool())
-	} else if cred == nil {
-		cred, err = client.GetRegistryCredential(ctx, projectID, id)
-	}
+	cred, err = r.lifecycle().settleUpdated(ctx, projectID, id, cred, plan.Active.ValueBool(), state.Active.ValueBool(), state.State.ValueString())
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Cannot update the registry credential", err, projectID, r.attributeFor(secretWO))
 		return
@@ -326,17 +320,14 @@ func (r *registryCredentialResource) Delete(ctx context.Context, req resource.De
 		return
 	}
 	ctx = r.data.logContext(ctx, state.SecretValue.ValueString())
-
-	timeout, diags := state.Timeouts.Delete(ctx, defaultTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Delete, &resp.Diagnostics)
+	defer cancel()
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	projectID := state.ProjectID.ValueString()
-	if err := r.data.client.RemoveRegistryCredential(ctx, projectID, state.ID.ValueString()); err != nil {
+	if err := r.lifecycle().remove(ctx, projectID, state.ID.ValueString()); err != nil {
 		addAPIError(&resp.Diagnostics, "Cannot delete the registry credential", err, projectID, fieldAttribute)
 	}
 }
@@ -385,14 +376,6 @@ func isActiveState(state string) bool {
 		return false
 	}
 	return true
-}
-
-func isTransitional(state string) bool {
-	switch state {
-	case "requested", "registering", "activating", "deactivating", "updating-active", "updating-inactive", "removing", "purging":
-		return true
-	}
-	return false
 }
 
 // splitImportID parses "<project_id>/<id>" or "<id>".

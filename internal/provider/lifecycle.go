@@ -1,0 +1,71 @@
+package provider
+
+import (
+	"context"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/cattle-ops/terraform-provider-rancher/internal/rancher"
+)
+
+// lifecycle is what the resources share of a Cattle object's life: the
+// wait after create, active/inactive, the read that notices it is gone and
+// removal. O is the client's type of the object.
+type lifecycle[O any] struct {
+	what      string // "registry credential", for messages
+	get       func(ctx context.Context, projectID, id string) (*O, error)
+	wait      func(ctx context.Context, projectID, id string, targets ...string) (*O, error)
+	setActive func(ctx context.Context, projectID, id string, active bool) (*O, error)
+	remove    func(ctx context.Context, projectID, id string) error
+	status    func(*O) rancher.Status
+}
+
+// withTimeout bounds an operation by the timeouts block's value for it
+// (timeouts.Value.Create, .Update or .Delete).
+func withTimeout(ctx context.Context, limit func(context.Context, time.Duration) (time.Duration, diag.Diagnostics), diags *diag.Diagnostics) (context.Context, context.CancelFunc, bool) {
+	timeout, d := limit(ctx, defaultTimeout)
+	diags.Append(d...)
+	if diags.HasError() {
+		return ctx, func() {}, false
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	return ctx, cancel, true
+}
+
+// settleCreated waits for a new object to become active, as Cattle
+// activates every new object, then deactivates it when so configured.
+func (l lifecycle[O]) settleCreated(ctx context.Context, projectID, id string, active bool) (*O, error) {
+	obj, err := l.wait(ctx, projectID, id, rancher.StateActive)
+	if err == nil && !active {
+		obj, err = l.setActive(ctx, projectID, id, false)
+	}
+	return obj, err
+}
+
+// settleUpdated brings the object to the planned active value after its
+// fields were updated (updated is nil when none were). active is compared
+// with what Rancher reported at refresh, so an object deactivated outside
+// Terraform is activated again; a transition seen at refresh is waited out.
+func (l lifecycle[O]) settleUpdated(ctx context.Context, projectID, id string, updated *O, planned, prior bool, priorState string) (*O, error) {
+	if planned != prior || rancher.IsPendingState(priorState) {
+		return l.setActive(ctx, projectID, id, planned)
+	}
+	if updated != nil {
+		return updated, nil
+	}
+	return l.get(ctx, projectID, id)
+}
+
+// read fetches the object for Read. gone is true when it no longer exists
+// for Terraform: 404, or removed (Cattle keeps removed objects readable by
+// id for a while), so that plan creates it again.
+func (l lifecycle[O]) read(ctx context.Context, projectID, id string) (obj *O, gone bool, err error) {
+	obj, err = l.get(ctx, projectID, id)
+	if rancher.IsNotFound(err) || (err == nil && l.status(obj).Gone()) {
+		tflog.Warn(ctx, l.what+" is gone from Rancher; removing it from state", map[string]any{"id": id})
+		return nil, true, nil
+	}
+	return obj, false, err
+}
