@@ -64,7 +64,9 @@ func (r *registryResource) Metadata(_ context.Context, req resource.MetadataRequ
 func (r *registryResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A private image registry known to a Rancher 1.x environment, such as `registry.example.com`. " +
-			"Containers of the environment pull from it with the registry's credentials (`rancher_registry_credential`).",
+			"Containers of the environment pull from it with the registry's credentials (`rancher_registry_credential`). " +
+			"Destroying it removes and then purges it in Rancher, which frees its server address at once " +
+			"(Rancher keeps the address of a removed registry taken until it is purged) and removes any credentials left on it.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "Rancher id of the registry, such as `1sp3`.",
