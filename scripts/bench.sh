@@ -36,6 +36,7 @@ MEMORY_TARGET_MIB=64
 MEMORY_TARGET_N=1000
 
 bench_start=$EPOCHREALTIME
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 work=$(mktemp -d "${TMPDIR:-/tmp}/terraform-provider-rancher-bench.XXXXXX")
 sim_pid=""
 prov_pid=""
@@ -303,7 +304,8 @@ total=$(elapsed "$bench_start" "$(now)")
   echo "# make bench"
   echo
   echo "$(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)," \
-    "terraform $tf_version, $(go env GOVERSION), $(nproc) CPUs, parallelism $PARALLELISM (terraform's default)."
+    "terraform $tf_version, $(go env GOVERSION), $(nproc) CPUs, parallelism $PARALLELISM (terraform's default)," \
+    "load average $load_start at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end (other work on the machine skews the times)."
   echo "Simulator: -transition-delay ${TRANSITION_MS}ms (registering → activating → active: 2 × ${TRANSITION_MS} ms per create)," \
     "-latency $LATENCY; measured round trip (median of $RTT_SAMPLES GETs) $rtt_ms ms."
   echo "The provider runs in -debug mode, a fresh process for each command (init + apply, plan, destroy), terraform attached through TF_REATTACH_PROVIDERS;" \
