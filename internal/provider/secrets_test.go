@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -103,4 +104,112 @@ resource "rancher_registry_credential" "test" {
 			t.Errorf("the trace log contains the %s: …%s…", name, logs[start:min(len(logs), i+len(secret)+50)])
 		}
 	}
+}
+
+// TestAccRegistryCredential_writeOnlySecretNowhere drives the terraform CLI
+// itself with TF_LOG=trace through apply, plan, an update of the secret,
+// import and destroy, with the password given only to secret_value_wo and
+// the keys only through the environment. The CLI's output, its trace log
+// (provider lines included) and the state file must hold neither the
+// password nor the secret key.
+func TestAccRegistryCredential_writeOnlySecretNowhere(t *testing.T) {
+	if os.Getenv(resource.EnvTfAcc) == "" {
+		t.Skipf("acceptance test: set %s=1 to run it", resource.EnvTfAcc)
+	}
+	tf := terraformPath(t)
+	if out, err := exec.Command(tf, "version").Output(); err != nil || !writeOnlySupported(string(out)) {
+		t.Skipf("write-only attributes need Terraform 1.11 or later (%s)", strings.SplitN(string(out), "\n", 2)[0])
+	}
+	const first, second = "wo-nowhere-Q1w2E3", "wo-nowhere-R4t5Y6"
+	e := newTestEnv(t)
+	reg := e.registry(t, "registry.example.com")
+
+	dir := t.TempDir()
+	cliConfig := devOverridesConfig(t, dir)
+	work := filepath.Join(dir, "work")
+	config := func(version int) string {
+		return fmt.Sprintf(`
+terraform {
+  required_providers {
+    rancher = {
+      source = "cattle-ops/rancher"
+    }
+  }
+}
+
+provider "rancher" {}
+
+variable "password" {
+  type      = string
+  sensitive = true
+  ephemeral = true
+}
+
+resource "rancher_registry_credential" "test" {
+  registry_id             = %q
+  email                   = "x@example.com"
+  public_value            = "me"
+  secret_value_wo         = var.password
+  secret_value_wo_version = %d
+}
+`, reg, version)
+	}
+	var output strings.Builder
+	logFile := filepath.Join(dir, "trace.log")
+	run := func(password string, args ...string) {
+		t.Helper()
+		cmd := exec.Command(tf, args...)
+		cmd.Dir = work
+		cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+cliConfig, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1",
+			"TF_LOG=trace", "TF_LOG_PATH="+logFile,
+			envURL+"="+e.url, envAccessKey+"="+testAccessKey, envSecretKey+"="+testSecretKey, "TF_VAR_password="+password)
+		out, err := cmd.CombinedOutput()
+		output.Write(out)
+		if err != nil {
+			t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	writeFile(t, filepath.Join(work, "main.tf"), config(1))
+	run(first, "init", "-input=false", "-no-color")
+	run(first, "apply", "-input=false", "-no-color", "-auto-approve")
+	run(first, "plan", "-input=false", "-no-color", "-detailed-exitcode")
+	writeFile(t, filepath.Join(work, "main.tf"), config(2))
+	run(second, "apply", "-input=false", "-no-color", "-auto-approve")
+	c := e.sim.Credentials(testProject)
+	if len(c) != 1 || !strPtrEq(c[0].SecretValue, second) {
+		t.Fatalf("the API does not hold the updated password: %+v", c)
+	}
+	run(second, "state", "rm", "rancher_registry_credential.test")
+	run(second, "import", "-input=false", "-no-color", "rancher_registry_credential.test", testProject+"/"+c[0].ID)
+	state, err := os.ReadFile(filepath.Join(work, "terraform.tfstate"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	run(second, "destroy", "-input=false", "-no-color", "-auto-approve")
+
+	logs, err := os.ReadFile(logFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(logs), "created registry credential") {
+		t.Fatalf("the trace log (%d bytes) lacks the provider's own lines: logging was not captured", len(logs))
+	}
+	basicAuth := base64.StdEncoding.EncodeToString([]byte(testAccessKey + ":" + testSecretKey))
+	for where, text := range map[string]string{"CLI output": output.String(), "trace log": string(logs), "state file": string(state)} {
+		for name, secret := range map[string]string{"first password": first, "second password": second, "secret_key": testSecretKey, "Authorization header": basicAuth} {
+			if strings.Contains(text, secret) {
+				t.Errorf("the %s contains the %s", where, name)
+			}
+		}
+	}
+}
+
+// writeOnlySupported reads `terraform version` output: write-only
+// attributes (and ephemeral variables) need 1.11 or later.
+func writeOnlySupported(version string) bool {
+	var major, minor int
+	if _, err := fmt.Sscanf(strings.TrimPrefix(strings.SplitN(version, "\n", 2)[0], "Terraform v"), "%d.%d", &major, &minor); err != nil {
+		return false
+	}
+	return major > 1 || (major == 1 && minor >= 11)
 }
