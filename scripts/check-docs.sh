@@ -5,6 +5,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# tfplugindocs renders write-only attributes only with Terraform 1.11 or
+# later, so docs/ is generated with such a CLI; an older one (the 1.8.5 that
+# make builds when none is on PATH) would write different docs.
+read -r tf_major tf_minor < <(scripts/terraform-version.sh "${TERRAFORM:-terraform}")
+if [ "$tf_major" -eq 1 ] && [ "$tf_minor" -lt 11 ]; then
+  echo "docs/ check skipped: docs are generated with Terraform 1.11 or later, and this terraform is $tf_major.$tf_minor."
+  exit 0
+fi
+
 make --no-print-directory docs >/dev/null
 
 status=0

@@ -37,14 +37,18 @@ func devOverridesConfig(t *testing.T, dir string) string {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("building the provider: %v\n%s", err, out)
 	}
-	mirror := filepath.Join(dir, "mirror", "registry.terraform.io", "cattle-ops", "rancher", "0.0.1", runtime.GOOS+"_"+runtime.GOARCH)
 	provider, err := os.ReadFile(filepath.Join(bin, "terraform-provider-rancher"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	writeFile(t, filepath.Join(mirror, "terraform-provider-rancher_v0.0.1"), string(provider))
-	if err := os.Chmod(filepath.Join(mirror, "terraform-provider-rancher_v0.0.1"), 0o755); err != nil {
-		t.Fatal(err)
+	// Terraform looks for cattle-ops/rancher under registry.terraform.io,
+	// OpenTofu under registry.opentofu.org.
+	for _, host := range []string{"registry.terraform.io", "registry.opentofu.org"} {
+		mirrored := filepath.Join(dir, "mirror", host, "cattle-ops", "rancher", "0.0.1", runtime.GOOS+"_"+runtime.GOARCH, "terraform-provider-rancher_v0.0.1")
+		writeFile(t, mirrored, string(provider))
+		if err := os.Chmod(mirrored, 0o755); err != nil {
+			t.Fatal(err)
+		}
 	}
 	config := filepath.Join(dir, "terraformrc")
 	writeFile(t, config, fmt.Sprintf(`

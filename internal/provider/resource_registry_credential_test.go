@@ -42,12 +42,13 @@ func captureID(addr string, id *string) resource.TestCheckFunc {
 	}
 }
 
-// checkAPI asserts on the credential as the simulator holds it.
-func (e *testEnv) checkAPI(addr string, check func(ranchersim.Credential) error) resource.TestCheckFunc {
+// checkAPI asserts on the credential rancher_registry_credential.test as
+// the simulator holds it.
+func (e *testEnv) checkAPI(check func(ranchersim.Credential) error) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
-		rs, ok := s.RootModule().Resources[addr]
+		rs, ok := s.RootModule().Resources[credentialAddr]
 		if !ok {
-			return fmt.Errorf("%s not in state", addr)
+			return fmt.Errorf("%s not in state", credentialAddr)
 		}
 		c, ok := e.sim.Credential(rs.Primary.ID)
 		if !ok {
@@ -121,7 +122,7 @@ func TestAccRegistryCredential_basic(t *testing.T) {
 					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("active"), knownvalue.Bool(true)),
 					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("state"), knownvalue.StringExact("active")),
 				},
-				Check: e.checkAPI(credentialAddr, func(c ranchersim.Credential) error {
+				Check: e.checkAPI(func(c ranchersim.Credential) error {
 					if c.State != "active" || c.RegistryID != reg || c.Email != "ci@example.com" || c.ProjectID != testProject ||
 						!strPtrEq(c.Name, "ci") || !strPtrEq(c.Description, "pulls for CI") ||
 						!strPtrEq(c.PublicValue, "ci-bot") || !strPtrEq(c.SecretValue, "s3cret-basic") {
@@ -183,32 +184,32 @@ func TestAccRegistryCredential_updateInPlace(t *testing.T) {
 				Config:            config("b@example.com", `"one"`, `"first"`, "user1", "pass1"),
 				ConfigPlanChecks:  update("email", knownvalue.StringExact("b@example.com")),
 				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(credentialAddr, tfjsonpath.New("id"))},
-				Check:             e.checkAPI(credentialAddr, apiField("email", func(c ranchersim.Credential) *string { return &c.Email }, "b@example.com")),
+				Check:             e.checkAPI(apiField("email", func(c ranchersim.Credential) *string { return &c.Email }, "b@example.com")),
 			},
 			{
 				Config:            config("b@example.com", `"two"`, `"first"`, "user1", "pass1"),
 				ConfigPlanChecks:  update("name", knownvalue.StringExact("two")),
 				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(credentialAddr, tfjsonpath.New("id"))},
-				Check:             e.checkAPI(credentialAddr, apiField("name", func(c ranchersim.Credential) *string { return c.Name }, "two")),
+				Check:             e.checkAPI(apiField("name", func(c ranchersim.Credential) *string { return c.Name }, "two")),
 			},
 			{
 				Config:            config("b@example.com", `"two"`, `"second"`, "user1", "pass1"),
 				ConfigPlanChecks:  update("description", knownvalue.StringExact("second")),
 				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(credentialAddr, tfjsonpath.New("id"))},
-				Check:             e.checkAPI(credentialAddr, apiField("description", func(c ranchersim.Credential) *string { return c.Description }, "second")),
+				Check:             e.checkAPI(apiField("description", func(c ranchersim.Credential) *string { return c.Description }, "second")),
 			},
 			{
 				Config:            config("b@example.com", `"two"`, `"second"`, "user2", "pass1"),
 				ConfigPlanChecks:  update("public_value", knownvalue.StringExact("user2")),
 				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(credentialAddr, tfjsonpath.New("id"))},
-				Check:             e.checkAPI(credentialAddr, apiField("publicValue", func(c ranchersim.Credential) *string { return c.PublicValue }, "user2")),
+				Check:             e.checkAPI(apiField("publicValue", func(c ranchersim.Credential) *string { return c.PublicValue }, "user2")),
 			},
 			{
 				// The password changes in place: the legacy provider replaced the credential here.
 				Config:            config("b@example.com", `"two"`, `"second"`, "user2", "pass2"),
 				ConfigPlanChecks:  update("secret_value", knownvalue.StringExact("pass2")),
 				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(credentialAddr, tfjsonpath.New("id"))},
-				Check:             e.checkAPI(credentialAddr, apiField("secretValue", func(c ranchersim.Credential) *string { return c.SecretValue }, "pass2")),
+				Check:             e.checkAPI(apiField("secretValue", func(c ranchersim.Credential) *string { return c.SecretValue }, "pass2")),
 			},
 			{
 				// Removing optional attributes clears them in Rancher.
@@ -218,7 +219,7 @@ func TestAccRegistryCredential_updateInPlace(t *testing.T) {
 					sameID.AddStateValue(credentialAddr, tfjsonpath.New("id")),
 					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("name"), knownvalue.Null()),
 				},
-				Check: e.checkAPI(credentialAddr, func(c ranchersim.Credential) error {
+				Check: e.checkAPI(func(c ranchersim.Credential) error {
 					if c.Name != nil || c.Description != nil {
 						return fmt.Errorf("name %v and description %v are still set in the API", c.Name, c.Description)
 					}
@@ -290,7 +291,7 @@ resource "rancher_registry_credential" "test" {
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID(credentialAddr, &second),
 					func(*terraform.State) error { return e.expectRemoved(first) },
-					e.checkAPI(credentialAddr, func(c ranchersim.Credential) error {
+					e.checkAPI(func(c ranchersim.Credential) error {
 						if c.RegistryID != regB {
 							return fmt.Errorf("new credential is on registry %s, want %s", c.RegistryID, regB)
 						}
@@ -307,7 +308,7 @@ resource "rancher_registry_credential" "test" {
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID(credentialAddr, &third),
 					func(*terraform.State) error { return e.expectRemoved(second) },
-					e.checkAPI(credentialAddr, func(c ranchersim.Credential) error {
+					e.checkAPI(func(c ranchersim.Credential) error {
 						if c.ProjectID != "1a6" || c.State != "active" {
 							return fmt.Errorf("new credential is %s in project %s", c.State, c.ProjectID)
 						}
@@ -342,7 +343,7 @@ func TestAccRegistryCredential_active(t *testing.T) {
 	}
 	var id string
 	apiState := func(want string) resource.TestCheckFunc {
-		return e.checkAPI(credentialAddr, func(c ranchersim.Credential) error {
+		return e.checkAPI(func(c ranchersim.Credential) error {
 			if c.State != want {
 				return fmt.Errorf("API state %s, want %s", c.State, want)
 			}
@@ -522,7 +523,7 @@ func TestAccRegistryCredential_writeOnlySecret(t *testing.T) {
 `, reg, secret, version))
 	}
 	secretInAPI := func(want string) resource.TestCheckFunc {
-		return e.checkAPI(credentialAddr, apiField("secretValue", func(c ranchersim.Credential) *string { return c.SecretValue }, want))
+		return e.checkAPI(apiField("secretValue", func(c ranchersim.Credential) *string { return c.SecretValue }, want))
 	}
 	noSecretInState := []statecheck.StateCheck{
 		statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("secret_value_wo"), knownvalue.Null()),

@@ -60,7 +60,7 @@ resource "rancher_registry_credential" "test" {
 			{
 				PreConfig: func() { t.Setenv("TF_VAR_registry_password", second) },
 				Config:    config(),
-				Check:     e.checkAPI(credentialAddr, apiField("secretValue", func(c ranchersim.Credential) *string { return c.SecretValue }, second)),
+				Check:     e.checkAPI(apiField("secretValue", func(c ranchersim.Credential) *string { return c.SecretValue }, second)),
 			},
 			{
 				ResourceName:            credentialAddr,
