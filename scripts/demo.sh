@@ -77,7 +77,7 @@ if [ "$code" -ne 0 ]; then
 fi
 echo "    No changes: what Rancher holds matches the configuration."
 
-step "terraform destroy: deactivates and removes both objects"
+step "terraform destroy: deactivates and removes the credential, then the registry (which is also purged, freeing its address)"
 tf destroy -input=false -auto-approve -compact-warnings
 
 step "Stopping the simulator"
