@@ -3,11 +3,10 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/cattle-ops/terraform-provider-rancher/internal/provider"
 )
@@ -20,12 +19,13 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
 
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address:         "registry.terraform.io/cattle-ops/rancher",
-		Debug:           debug,
-		ProtocolVersion: 6,
-	})
-	if err != nil {
+	var opts []tf6server.ServeOpt
+	if debug {
+		opts = append(opts, tf6server.WithManagedDebug())
+	}
+	// tf6server.Serve with the provider's own server, rather than
+	// providerserver.Serve: see provider.NewProtocol6Server.
+	if err := tf6server.Serve("registry.terraform.io/cattle-ops/rancher", provider.NewProtocol6Server(version), opts...); err != nil {
 		log.Fatal(err)
 	}
 }

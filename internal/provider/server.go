@@ -1,0 +1,143 @@
+package provider
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+)
+
+// NewProtocol6Server serves the provider over protocol 6, as
+// providerserver.NewProtocol6 does, with one difference: the context of each
+// per-resource request is let go of when the request returns.
+//
+// The framework (v1.19) keeps the cancel function of every request's
+// context until StopProvider, which Terraform calls only on interrupt, so
+// that it can cancel requests in flight. Each of those keeps the whole
+// request context reachable, with its loggers: about 10 KB per request, so
+// over 150 MiB for an apply of 1000 credentials. Handing the framework a
+// context that drops its parent once the request is over keeps what it
+// retains to a few hundred bytes, and StopProvider still cancels requests
+// in flight.
+func NewProtocol6Server(version string) func() tfprotov6.ProviderServer {
+	return func() tfprotov6.ProviderServer {
+		return releasingServer{ProviderServer: providerserver.NewProtocol6(New(version)())()}
+	}
+}
+
+// releasingServer wraps the requests made once or more per resource
+// instance; the others are few and pass through as they are. Streaming
+// requests (list resources, actions) must not be wrapped: their results use
+// the context after the call returns.
+type releasingServer struct {
+	tfprotov6.ProviderServer
+}
+
+func (s releasingServer) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
+	ctx, release := releasable(ctx)
+	defer release()
+	return s.ProviderServer.ValidateResourceConfig(ctx, req)
+}
+
+func (s releasingServer) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
+	ctx, release := releasable(ctx)
+	defer release()
+	return s.ProviderServer.UpgradeResourceState(ctx, req)
+}
+
+func (s releasingServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
+	ctx, release := releasable(ctx)
+	defer release()
+	return s.ProviderServer.ReadResource(ctx, req)
+}
+
+func (s releasingServer) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
+	ctx, release := releasable(ctx)
+	defer release()
+	return s.ProviderServer.PlanResourceChange(ctx, req)
+}
+
+func (s releasingServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
+	ctx, release := releasable(ctx)
+	defer release()
+	return s.ProviderServer.ApplyResourceChange(ctx, req)
+}
+
+func (s releasingServer) ImportResourceState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
+	ctx, release := releasable(ctx)
+	defer release()
+	return s.ProviderServer.ImportResourceState(ctx, req)
+}
+
+func (s releasingServer) ValidateDataResourceConfig(ctx context.Context, req *tfprotov6.ValidateDataResourceConfigRequest) (*tfprotov6.ValidateDataResourceConfigResponse, error) {
+	ctx, release := releasable(ctx)
+	defer release()
+	return s.ProviderServer.ValidateDataResourceConfig(ctx, req)
+}
+
+func (s releasingServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
+	ctx, release := releasable(ctx)
+	defer release()
+	return s.ProviderServer.ReadDataSource(ctx, req)
+}
+
+// releasableContext is the request's context until release; afterwards it
+// holds nothing and reads as cancelled.
+type releasableContext struct {
+	mu     sync.RWMutex
+	parent context.Context
+}
+
+func releasable(parent context.Context) (context.Context, func()) {
+	c := &releasableContext{parent: parent}
+	return c, func() {
+		c.mu.Lock()
+		c.parent = nil
+		c.mu.Unlock()
+	}
+}
+
+func (c *releasableContext) current() context.Context {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.parent
+}
+
+// closedDone is the Done channel of a released context.
+var closedDone = func() chan struct{} {
+	ch := make(chan struct{})
+	close(ch)
+	return ch
+}()
+
+func (c *releasableContext) Deadline() (time.Time, bool) {
+	if p := c.current(); p != nil {
+		return p.Deadline()
+	}
+	return time.Time{}, false
+}
+
+// Done returns the request's own channel while it lasts, so that contexts
+// derived from this one hang on the request's cancellation directly.
+func (c *releasableContext) Done() <-chan struct{} {
+	if p := c.current(); p != nil {
+		return p.Done()
+	}
+	return closedDone
+}
+
+func (c *releasableContext) Err() error {
+	if p := c.current(); p != nil {
+		return p.Err()
+	}
+	return context.Canceled
+}
+
+func (c *releasableContext) Value(key any) any {
+	if p := c.current(); p != nil {
+		return p.Value(key)
+	}
+	return nil
+}
