@@ -22,20 +22,7 @@ trap 'rm -rf "$work"' EXIT
 echo "==> Building the provider"
 go build -o "$work/bin/terraform-provider-rancher" .
 
-mirror="$work/mirror/registry.terraform.io/cattle-ops/rancher/0.0.1/$(go env GOOS)_$(go env GOARCH)"
-mkdir -p "$mirror"
-cp "$work/bin/terraform-provider-rancher" "$mirror/terraform-provider-rancher_v0.0.1"
-cat >"$work/terraformrc" <<RC
-provider_installation {
-  dev_overrides {
-    "cattle-ops/rancher" = "$work/bin"
-  }
-  filesystem_mirror {
-    path    = "$work/mirror"
-    include = ["cattle-ops/rancher"]
-  }
-}
-RC
+scripts/dev-provider-config.sh "$work"
 export TF_CLI_CONFIG_FILE="$work/terraformrc"
 export TF_IN_AUTOMATION=1
 export CHECKPOINT_DISABLE=1

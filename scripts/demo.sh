@@ -40,20 +40,7 @@ echo "    The provider reads RANCHER_URL, RANCHER_ACCESS_KEY, RANCHER_SECRET_KEY
 # Terraform uses the provider just built instead of one from the registry:
 # dev_overrides for plan and apply, and a local mirror holding the same
 # binary so that init needs no network either.
-mirror="$work/mirror/registry.terraform.io/cattle-ops/rancher/0.0.1/$(go env GOOS)_$(go env GOARCH)"
-mkdir -p "$mirror"
-cp "$work/bin/terraform-provider-rancher" "$mirror/terraform-provider-rancher_v0.0.1"
-cat >"$work/terraformrc" <<RC
-provider_installation {
-  dev_overrides {
-    "cattle-ops/rancher" = "$PWD/$work/bin"
-  }
-  filesystem_mirror {
-    path    = "$PWD/$work/mirror"
-    include = ["cattle-ops/rancher"]
-  }
-}
-RC
+scripts/dev-provider-config.sh "$work"
 export TF_CLI_CONFIG_FILE="$PWD/$work/terraformrc"
 export TF_IN_AUTOMATION=1
 cp examples/demo/*.tf "$work/config/"
