@@ -213,19 +213,21 @@ func (c *Client) wait(ctx context.Context, k kind, projectID, id string, targets
 	// learnt from earlier transitions of the same kind, else pollFirst.
 	// Without such knowledge, read at once.
 	var (
-		delay       time.Duration
-		start       pendingSince
-		known       bool
-		lastPending time.Time
+		delay    time.Duration
+		interval = pollFirst
+		start    pendingSince
+		known    bool // this wait began while the transition was fresh: it measures it
+		obs      settleObservation
+		reads    int
 	)
 	if v, ok := c.pending.Load(objectKey(k, projectID, id)); ok {
 		start, _ = v.(pendingSince) // c.pending holds only pendingSince values
-		delay = c.firstPoll(k, start.state) - time.Since(start.at)
-		// Only a wait that starts while the transition is fresh measures it.
+		var first time.Duration
+		first, interval = c.pollSchedule(k, start.state)
+		delay = first - time.Since(start.at)
 		known = delay > 0
 		delay = max(delay, 0)
 	}
-	interval := pollFirst
 	last := ""
 	timer := time.NewTimer(0)
 	defer timer.Stop()
@@ -239,6 +241,8 @@ func (c *Client) wait(ctx context.Context, k kind, projectID, id string, targets
 			case <-timer.C:
 			}
 		}
+		sent := time.Since(start.at)
+		reads++
 		obj, err := c.get(ctx, k, projectID, id)
 		if err != nil {
 			if ctx.Err() != nil {
@@ -252,14 +256,15 @@ func (c *Client) wait(ctx context.Context, k kind, projectID, id string, targets
 		}
 		if slices.Contains(targets, obj.State) {
 			if known && obj.State != start.state {
-				c.learn(k, start, !lastPending.IsZero(), time.Now())
+				obs.firstHit, obs.done = reads == 1, sent
+				c.learn(k, start.state, obs)
 			}
 			return obj, nil
 		}
 		if !IsPendingState(obj.State) {
 			return obj, &WaitError{Kind: k.name, ID: id, Targets: targets, LastState: obj.State}
 		}
-		lastPending = time.Now()
+		obs.pending = sent
 		delay = interval
 		interval = min(interval*pollFactor, pollMax)
 	}
