@@ -191,8 +191,12 @@ resource "rancher_registry_credential" "test" {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(logs), "created registry credential") {
-		t.Fatalf("the trace log (%d bytes) lacks the provider's own lines: logging was not captured", len(logs))
+	// With TF_LOG set the provider logs in full: its own lines and the SDK's
+	// (it turns them off only when Terraform would drop them).
+	for _, line := range []string{"created registry credential", "Received request"} {
+		if !strings.Contains(string(logs), line) {
+			t.Fatalf("the trace log (%d bytes) lacks %q: the provider's logging was not captured", len(logs), line)
+		}
 	}
 	basicAuth := base64.StdEncoding.EncodeToString([]byte(testAccessKey + ":" + testSecretKey))
 	for where, text := range map[string]string{"CLI output": output.String(), "trace log": string(logs), "state file": string(state)} {
