@@ -4,29 +4,32 @@
 #
 # For each N (default 100 and 1000), at Terraform's default parallelism (10),
 # against the simulator with 50 ms transitions and a small added latency:
-#   - wall time of `terraform apply` creating N rancher_registry_credential
+#   - wall time of `terraform apply` (median of BENCH_RUNS rounds) creating N rancher_registry_credential
 #     (all on one registry made beforehand with curl, not counted), next to a
-#     terraform_data baseline of the same N;
+#     terraform_data baseline of the same N, and (for context) N noop_item of
+#     scripts/noopprovider, a framework provider that calls nothing: what any
+#     plugin provider costs Terraform;
 #   - the floor ceil(N/10) x (round trip + 2 x transition delay) and the
 #     ratio (provider - baseline) / floor;
 #   - API requests per created credential (apply) and per refreshed
 #     credential (a plan after apply), from the simulator's /_sim/stats;
-#   - the provider's peak memory (VmHWM): the provider runs in -debug mode,
-#     terraform attached to it through TF_REATTACH_PROVIDERS, a fresh process
-#     for each command (init + apply, plan, destroy) as terraform would start
-#     one itself;
+#   - the provider's peak memory: terraform installs the provider from a
+#     filesystem mirror and starts it as it would for any user, through
+#     scripts/peakrss, which records each provider process's peak resident
+#     set size (ru_maxrss, the kernel's VmHWM) when it exits;
 #   - wall time of destroy (provider and baseline).
 # Prints one markdown table and writes it to bench-results.md.
 #
 # Environment: TERRAFORM (terraform binary), BENCH_SIZES (default "100 1000"),
+# BENCH_RUNS (rounds of applies per N whose median time is reported, default 3),
 # BENCH_LATENCY (simulator -latency, default 5ms), BENCH_OUT (default
-# bench-results.md), BENCH_KEEP=1 keeps the work directory and the provider's
-# log.
+# bench-results.md), BENCH_KEEP=1 keeps the work directory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TERRAFORM=${TERRAFORM:-terraform}
 SIZES=${BENCH_SIZES:-100 1000}
+RUNS=${BENCH_RUNS:-3}
 LATENCY=${BENCH_LATENCY:-5ms}
 OUT=${BENCH_OUT:-bench-results.md}
 TRANSITION_MS=50 # simulator -transition-delay; a create passes registering and activating
@@ -39,7 +42,6 @@ bench_start=$EPOCHREALTIME
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 work=$(mktemp -d "${TMPDIR:-/tmp}/terraform-provider-rancher-bench.XXXXXX")
 sim_pid=""
-prov_pid=""
 
 stop_pid() {
   local pid=$1
@@ -48,7 +50,6 @@ stop_pid() {
   wait "$pid" 2>/dev/null || true
 }
 cleanup() {
-  stop_pid "$prov_pid"
   stop_pid "$sim_pid"
   if [ "${BENCH_KEEP:-0}" = 1 ]; then
     echo "Work directory kept: $work" >&2
@@ -67,6 +68,7 @@ die() {
 now() { echo "$EPOCHREALTIME"; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 calc() { awk "BEGIN { printf \"$1\", $2 }"; }
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 # run LOG CMD...: runs a command with its output in LOG; on failure shows
 # the end of LOG and stops.
@@ -79,9 +81,11 @@ run() {
   fi
 }
 
-step "Building the provider and the simulator (once)"
+step "Building the provider, the simulator and peakrss (once)"
 go build -o "$work/terraform-provider-rancher" .
 go build -o "$work/ranchersim" ./internal/ranchersim/cmd/ranchersim
+go build -o "$work/peakrss" ./scripts/peakrss
+go build -o "$work/noopprovider" ./scripts/noopprovider
 tf_version=$("$TERRAFORM" version -json 2>/dev/null | jq -r .terraform_version)
 
 step "Starting the simulator (-transition-delay ${TRANSITION_MS}ms -latency $LATENCY)"
@@ -135,41 +139,42 @@ for _ in $(seq 1 "$RTT_SAMPLES"); do urls+=(-o /dev/null "$api/registries/$regis
 rtt_ms=$(curl -sf -u "$auth" -w '%{time_total}\n' "${urls[@]}" |
   sort -g | awk '{ v[NR] = $1 } END { printf "%.2f", 1000 * v[int((NR + 1) / 2)] }')
 
-# Terraform: an empty CLI configuration (no plugin cache, no overrides);
-# the provider is reached through TF_REATTACH_PROVIDERS, so init needs no
-# network and no other copy of it can be used.
-: >"$work/terraformrc"
+# Terraform: a CLI configuration whose only provider source is a filesystem
+# mirror (no network, no plugin cache). The mirror holds a small script in
+# the provider's place that runs it under peakrss, which appends the
+# provider's peak RSS (KiB) to $BENCH_PEAK_FILE when it exits.
+mirror="$work/mirror/registry.terraform.io/cattle-ops/rancher/0.0.1/$(go env GOOS)_$(go env GOARCH)"
+mkdir -p "$mirror"
+cat >"$mirror/terraform-provider-rancher_v0.0.1" <<EOF
+#!/bin/sh
+exec "$work/peakrss" "\$BENCH_PEAK_FILE" "$work/terraform-provider-rancher" "\$@"
+EOF
+chmod +x "$mirror/terraform-provider-rancher_v0.0.1"
+noop_mirror="$work/mirror/registry.terraform.io/bench/noop/0.0.1/$(go env GOOS)_$(go env GOARCH)"
+mkdir -p "$noop_mirror"
+cp "$work/noopprovider" "$noop_mirror/terraform-provider-noop_v0.0.1"
+cat >"$work/terraformrc" <<EOF
+provider_installation {
+  filesystem_mirror {
+    path    = "$work/mirror"
+    include = ["cattle-ops/rancher", "bench/noop"]
+  }
+}
+EOF
 export TF_CLI_CONFIG_FILE="$work/terraformrc" TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
-unset TF_REATTACH_PROVIDERS
+unset TF_REATTACH_PROVIDERS TF_LOG TF_LOG_PROVIDER TF_LOG_PATH
 tf() { "$TERRAFORM" -chdir="$1" "${@:2}" -input=false -no-color; }
 
-start_provider() { # NAME
-  local out="$work/provider-$1.out" log=/dev/null line pid
-  [ "${BENCH_KEEP:-0}" = 1 ] && log="$work/provider-$1.log"
-  "$work/terraform-provider-rancher" -debug >"$out" 2>"$log" &
-  prov_pid=$!
-  line=""
-  for _ in $(seq 1 100); do
-    line=$(grep -m1 "TF_REATTACH_PROVIDERS='" "$out" || true)
-    [ -n "$line" ] && break
-    kill -0 "$prov_pid" 2>/dev/null || die "the provider did not start in -debug mode"
-    sleep 0.05
-  done
-  [ -n "$line" ] || die "the provider printed no TF_REATTACH_PROVIDERS line: $(cat "$out")"
-  # The Bash line reads: export TF_REATTACH_PROVIDERS='{json}'
-  TF_REATTACH_PROVIDERS=${line#*TF_REATTACH_PROVIDERS=\'}
-  TF_REATTACH_PROVIDERS=${TF_REATTACH_PROVIDERS%\'*}
-  pid=$(jq -r '.["registry.terraform.io/cattle-ops/rancher"].Pid' <<<"$TF_REATTACH_PROVIDERS") ||
-    die "cannot parse the reattach configuration: $TF_REATTACH_PROVIDERS"
-  [ "$pid" = "$prov_pid" ] || die "reattach configuration names pid $pid, the provider is $prov_pid"
-  export TF_REATTACH_PROVIDERS
+# peak NAME: each provider process started from now on appends its peak to
+# peak-NAME.
+peak() { export BENCH_PEAK_FILE="$work/peak-$1"; }
+# peak_mib NAME: the largest peak of the provider processes of peak-NAME, in
+# MiB; procs NAME: how many there were.
+peak_mib() {
+  [ -s "$work/peak-$1" ] || die "no provider process recorded its peak for $1"
+  sort -n "$work/peak-$1" | awk '{ max = $1 } END { printf "%.1f", max / 1024 }'
 }
-stop_provider() {
-  stop_pid "$prov_pid"
-  prov_pid=""
-  unset TF_REATTACH_PROVIDERS
-}
-hwm_mib() { awk '/^VmHWM:/ { printf "%.1f", $2 / 1024 }' "/proc/$prov_pid/status"; }
+procs() { wc -l <"$work/peak-$1" | tr -d ' '; }
 
 rows=()
 row() { rows+=("| $1 | $2 | $3 | $4 | $5 |"); }
@@ -180,10 +185,22 @@ details=()
 
 for n in $SIZES; do
   n_start=$EPOCHREALTIME
-  dir_b="$work/baseline-$n" dir_p="$work/provider-$n"
-  mkdir -p "$dir_b" "$dir_p"
+  dir_b="$work/baseline-$n" dir_p="$work/provider-$n" dir_n="$work/noop-$n"
+  mkdir -p "$dir_b" "$dir_p" "$dir_n"
   cat >"$dir_b/main.tf" <<EOF
 resource "terraform_data" "bench" {
+  count = $n
+  input = "bench-\${count.index}"
+}
+EOF
+  cat >"$dir_n/main.tf" <<EOF
+terraform {
+  required_providers {
+    noop = { source = "bench/noop" }
+  }
+}
+
+resource "noop_item" "bench" {
   count = $n
   input = "bench-\${count.index}"
 }
@@ -207,25 +224,41 @@ resource "rancher_registry_credential" "bench" {
 }
 EOF
 
-  step "N=$n: terraform_data baseline apply"
   run "$work/b-init-$n.log" tf "$dir_b" init
-  t0=$(now)
-  run "$work/b-apply-$n.log" tf "$dir_b" apply -auto-approve
-  t_base=$(elapsed "$t0" "$(now)")
-
-  step "N=$n: provider apply ($n credentials on registry $registry_id)"
-  start_provider "apply-$n"
+  run "$work/n-init-$n.log" tf "$dir_n" init
+  peak "init-$n"
   run "$work/p-init-$n.log" tf "$dir_p" init
-  stats "$work/s0"
-  t0=$(now)
-  run "$work/p-apply-$n.log" tf "$dir_p" apply -auto-approve
-  t_prov=$(elapsed "$t0" "$(now)")
-  stats "$work/s1"
-  mem_apply=$(hwm_mib)
-  stop_provider
+  # RUNS rounds of: baseline, no-op and provider applies, each destroyed
+  # again but the last round's; the times reported are the medians. The
+  # requests are counted in the last round.
+  b_times=() n_times=() p_times=()
+  peak "apply-$n"
+  for round in $(seq 1 "$RUNS"); do
+    step "N=$n, round $round/$RUNS: terraform_data, no-op provider and provider applies"
+    t0=$(now)
+    run "$work/b-apply-$n.log" tf "$dir_b" apply -auto-approve
+    b_times+=("$(elapsed "$t0" "$(now)")")
+    t0=$(now)
+    run "$work/n-apply-$n.log" tf "$dir_n" apply -auto-approve
+    n_times+=("$(elapsed "$t0" "$(now)")")
+    run "$work/n-destroy-$n.log" tf "$dir_n" destroy -auto-approve
+    stats "$work/s0"
+    t0=$(now)
+    run "$work/p-apply-$n.log" tf "$dir_p" apply -auto-approve
+    p_times+=("$(elapsed "$t0" "$(now)")")
+    stats "$work/s1"
+    if [ "$round" -lt "$RUNS" ]; then
+      peak "between-$n"
+      run "$work/p-destroy-$n.log" tf "$dir_p" destroy -auto-approve
+      run "$work/b-destroy-$n.log" tf "$dir_b" destroy -auto-approve
+      peak "apply-$n"
+    fi
+  done
+  t_base=$(median "${b_times[@]}") t_noop=$(median "${n_times[@]}") t_prov=$(median "${p_times[@]}")
+  mem_apply=$(peak_mib "apply-$n")
 
   step "N=$n: plan after apply (refresh)"
-  start_provider "plan-$n"
+  peak "plan-$n"
   t0=$(now)
   set +e
   tf "$dir_p" plan -detailed-exitcode >"$work/p-plan-$n.log" 2>&1
@@ -237,17 +270,15 @@ EOF
     die "plan failed"
   }
   stats "$work/s2"
-  mem_plan=$(hwm_mib)
-  stop_provider
+  mem_plan=$(peak_mib "plan-$n")
 
   step "N=$n: destroy (provider, then baseline)"
-  start_provider "destroy-$n"
+  peak "destroy-$n"
   t0=$(now)
   run "$work/p-destroy-$n.log" tf "$dir_p" destroy -auto-approve
   t_pdestroy=$(elapsed "$t0" "$(now)")
   stats "$work/s3"
-  mem_destroy=$(hwm_mib)
-  stop_provider
+  mem_destroy=$(peak_mib "destroy-$n")
   t0=$(now)
   run "$work/b-destroy-$n.log" tf "$dir_b" destroy -auto-approve
   t_bdestroy=$(elapsed "$t0" "$(now)")
@@ -264,6 +295,7 @@ EOF
   floor=$(calc "%.2f" "$waves * ($rtt_ms + 2 * $TRANSITION_MS) / 1000")
   ratio=$(calc "%.2f" "($t_prov - $t_base) / $floor")
   over_base=$(calc "%.2f" "$t_prov / $t_base")
+  ratio_noop=$(calc "%.2f" "($t_prov - $t_noop) / $floor")
   per_create=$(calc "%.2f" "$a_total / $n")
   per_create_post=$(calc "%.2f" "$a_post / $n")
   per_create_get=$(calc "%.2f" "$a_get / $n")
@@ -276,10 +308,11 @@ EOF
   plan_note="no changes"
   [ "$plan_code" = 2 ] && plan_note="NOT EMPTY (exit 2)"
 
-  row "$n" "apply, provider / baseline terraform_data (s)" "$t_prov / $t_base" "" ""
+  row "$n" "apply, provider / baseline terraform_data (s), median of $RUNS (all: provider ${p_times[*]}; baseline ${b_times[*]})" "$t_prov / $t_base" "" ""
   row "$n" "floor ceil($n/$PARALLELISM) × (RTT $rtt_ms ms + 2×${TRANSITION_MS} ms) (s)" "$floor" "" ""
   row "$n" "**(provider − baseline) / floor**" "**$ratio**" "≤ 1.3" "$(verdict "$ratio" "<=" 1.3)"
   row "$n" "provider / baseline (context)" "$over_base" "" ""
+  row "$n" "apply of N noop_item, a framework provider that calls nothing (s, median; all ${n_times[*]}); (provider − no-op) / floor (context: what is left once plugin costs are taken out)" "$t_noop; $ratio_noop" "" ""
   row "$n" "**requests per created credential** (POST + GET)" "**$per_create** ($per_create_post + $per_create_get)" "≤ 3" "$(verdict "$per_create" "<=" 3)"
   row "$n" "**requests per refreshed credential** (plan after apply: GET by id / all)" "**$per_refresh_get** / $per_refresh ($p_total requests, plan: $plan_note, ${t_plan} s)" "1 GET each" \
     "$([ "$plan_code" = 0 ] && echo "$refresh_ok" || echo MISS)"
@@ -291,7 +324,7 @@ EOF
     mem_ok="(info)"
     mem_target="(at N=$MEMORY_TARGET_N)"
   fi
-  row "$n" "**provider peak memory VmHWM**, one process per command: apply / plan / destroy (MiB)" "$mem_apply / $mem_plan / $mem_destroy (max **$mem_peak**)" "$mem_target" "$mem_ok"
+  row "$n" "**provider peak memory**, peak RSS of the provider processes terraform started: apply / plan / destroy (MiB)" "$mem_apply / $mem_plan / $mem_destroy (max **$mem_peak**; processes $(procs "apply-$n") / $(procs "plan-$n") / $(procs "destroy-$n"))" "$mem_target" "$mem_ok"
   row "$n" "destroy, provider / baseline (s); requests per credential" "$t_pdestroy / $t_bdestroy; $per_destroy" "" ""
   details+=("- N=$n apply requests: $(jq -c .routes <<<"$d_apply")")
   details+=("- N=$n plan requests: $(jq -c .routes <<<"$d_plan")")
@@ -308,7 +341,8 @@ total=$(elapsed "$bench_start" "$(now)")
     "load average $load_start at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end (other work on the machine skews the times)."
   echo "Simulator: -transition-delay ${TRANSITION_MS}ms (registering → activating → active: 2 × ${TRANSITION_MS} ms per create)," \
     "-latency $LATENCY; measured round trip (median of $RTT_SAMPLES GETs) $rtt_ms ms."
-  echo "The provider runs in -debug mode, a fresh process for each command (init + apply, plan, destroy), terraform attached through TF_REATTACH_PROVIDERS;" \
+  echo "Terraform installs the provider from a filesystem mirror and starts it itself, as for any user, with no TF_LOG set;" \
+    "peak memory is each provider process's ru_maxrss (scripts/peakrss);" \
     "credentials all belong to registry $registry_id, made beforehand with curl (not counted)."
   echo
   echo "| N | measure | value | target | result |"
