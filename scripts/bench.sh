@@ -13,10 +13,11 @@
 #     ratio (provider - baseline) / floor;
 #   - API requests per created credential (apply) and per refreshed
 #     credential (a plan after apply), from the simulator's /_sim/stats;
-#   - the provider's peak memory: terraform installs the provider from a
-#     filesystem mirror and starts it as it would for any user, through
-#     scripts/peakrss, which records each provider process's peak resident
-#     set size (ru_maxrss, the kernel's VmHWM) when it exits;
+#   - the provider's peak memory, in a separate apply, plan and destroy of the
+#     same N: there terraform starts the provider through scripts/peakrss,
+#     which records each provider process's peak resident set size
+#     (ru_maxrss, the kernel's VmHWM) when it exits; the timed runs go
+#     without it, as for any user;
 #   - wall time of destroy (provider and baseline).
 # Prints one markdown table and writes it to bench-results.md.
 #
@@ -140,24 +141,28 @@ rtt_ms=$(curl -sf -u "$auth" -w '%{time_total}\n' "${urls[@]}" |
   sort -g | awk '{ v[NR] = $1 } END { printf "%.2f", 1000 * v[int((NR + 1) / 2)] }')
 
 # Terraform: a CLI configuration whose only provider source is a filesystem
-# mirror (no network, no plugin cache). The mirror holds a small script in
-# the provider's place that runs it under peakrss, which appends the
-# provider's peak RSS (KiB) to $BENCH_PEAK_FILE when it exits.
-mirror="$work/mirror/registry.terraform.io/cattle-ops/rancher/0.0.1/$(go env GOOS)_$(go env GOARCH)"
-mkdir -p "$mirror"
-cat >"$mirror/terraform-provider-rancher_v0.0.1" <<EOF
+# mirror (no network, no plugin cache). It holds the provider as
+# cattle-ops/rancher, the no-op provider as bench/noop, and as
+# bench/rancher-peak a small script that runs the provider under peakrss,
+# which appends the provider's peak RSS (KiB) to $BENCH_PEAK_FILE when it
+# exits.
+platform="$(go env GOOS)_$(go env GOARCH)"
+mkdir -p "$work/mirror/registry.terraform.io/cattle-ops/rancher/0.0.1/$platform" \
+  "$work/mirror/registry.terraform.io/bench/noop/0.0.1/$platform" \
+  "$work/mirror/registry.terraform.io/bench/rancher-peak/0.0.1/$platform"
+cp "$work/terraform-provider-rancher" "$work/mirror/registry.terraform.io/cattle-ops/rancher/0.0.1/$platform/terraform-provider-rancher_v0.0.1"
+cp "$work/noopprovider" "$work/mirror/registry.terraform.io/bench/noop/0.0.1/$platform/terraform-provider-noop_v0.0.1"
+peak_wrapper="$work/mirror/registry.terraform.io/bench/rancher-peak/0.0.1/$platform/terraform-provider-rancher-peak_v0.0.1"
+cat >"$peak_wrapper" <<EOF
 #!/bin/sh
 exec "$work/peakrss" "\$BENCH_PEAK_FILE" "$work/terraform-provider-rancher" "\$@"
 EOF
-chmod +x "$mirror/terraform-provider-rancher_v0.0.1"
-noop_mirror="$work/mirror/registry.terraform.io/bench/noop/0.0.1/$(go env GOOS)_$(go env GOARCH)"
-mkdir -p "$noop_mirror"
-cp "$work/noopprovider" "$noop_mirror/terraform-provider-noop_v0.0.1"
+chmod +x "$peak_wrapper"
 cat >"$work/terraformrc" <<EOF
 provider_installation {
   filesystem_mirror {
     path    = "$work/mirror"
-    include = ["cattle-ops/rancher", "bench/noop"]
+    include = ["cattle-ops/rancher", "bench/noop", "bench/rancher-peak"]
   }
 }
 EOF
@@ -185,8 +190,8 @@ details=()
 
 for n in $SIZES; do
   n_start=$EPOCHREALTIME
-  dir_b="$work/baseline-$n" dir_p="$work/provider-$n" dir_n="$work/noop-$n"
-  mkdir -p "$dir_b" "$dir_p" "$dir_n"
+  dir_b="$work/baseline-$n" dir_p="$work/provider-$n" dir_n="$work/noop-$n" dir_m="$work/memory-$n"
+  mkdir -p "$dir_b" "$dir_p" "$dir_n" "$dir_m"
   cat >"$dir_b/main.tf" <<EOF
 resource "terraform_data" "bench" {
   count = $n
@@ -223,16 +228,15 @@ resource "rancher_registry_credential" "bench" {
   name         = "bench-\${count.index}"
 }
 EOF
+  sed 's|source = "cattle-ops/rancher"|source = "bench/rancher-peak"|' "$dir_p/main.tf" >"$dir_m/main.tf"
 
   run "$work/b-init-$n.log" tf "$dir_b" init
   run "$work/n-init-$n.log" tf "$dir_n" init
-  peak "init-$n"
   run "$work/p-init-$n.log" tf "$dir_p" init
   # RUNS rounds of: baseline, no-op and provider applies, each destroyed
   # again but the last round's; the times reported are the medians. The
   # requests are counted in the last round.
   b_times=() n_times=() p_times=()
-  peak "apply-$n"
   for round in $(seq 1 "$RUNS"); do
     step "N=$n, round $round/$RUNS: terraform_data, no-op provider and provider applies"
     t0=$(now)
@@ -248,17 +252,13 @@ EOF
     p_times+=("$(elapsed "$t0" "$(now)")")
     stats "$work/s1"
     if [ "$round" -lt "$RUNS" ]; then
-      peak "between-$n"
       run "$work/p-destroy-$n.log" tf "$dir_p" destroy -auto-approve
       run "$work/b-destroy-$n.log" tf "$dir_b" destroy -auto-approve
-      peak "apply-$n"
     fi
   done
   t_base=$(median "${b_times[@]}") t_noop=$(median "${n_times[@]}") t_prov=$(median "${p_times[@]}")
-  mem_apply=$(peak_mib "apply-$n")
 
   step "N=$n: plan after apply (refresh)"
-  peak "plan-$n"
   t0=$(now)
   set +e
   tf "$dir_p" plan -detailed-exitcode >"$work/p-plan-$n.log" 2>&1
@@ -270,18 +270,26 @@ EOF
     die "plan failed"
   }
   stats "$work/s2"
-  mem_plan=$(peak_mib "plan-$n")
 
   step "N=$n: destroy (provider, then baseline)"
-  peak "destroy-$n"
   t0=$(now)
   run "$work/p-destroy-$n.log" tf "$dir_p" destroy -auto-approve
   t_pdestroy=$(elapsed "$t0" "$(now)")
   stats "$work/s3"
-  mem_destroy=$(peak_mib "destroy-$n")
   t0=$(now)
   run "$work/b-destroy-$n.log" tf "$dir_b" destroy -auto-approve
   t_bdestroy=$(elapsed "$t0" "$(now)")
+
+  step "N=$n: peak memory (apply, plan, destroy again, the provider under peakrss)"
+  peak "init-$n"
+  run "$work/m-init-$n.log" tf "$dir_m" init
+  peak "apply-$n"
+  run "$work/m-apply-$n.log" tf "$dir_m" apply -auto-approve
+  peak "plan-$n"
+  run "$work/m-plan-$n.log" tf "$dir_m" plan
+  peak "destroy-$n"
+  run "$work/m-destroy-$n.log" tf "$dir_m" destroy -auto-approve
+  mem_apply=$(peak_mib "apply-$n") mem_plan=$(peak_mib "plan-$n") mem_destroy=$(peak_mib "destroy-$n")
 
   d_apply=$(delta "$work/s0" "$work/s1")
   d_plan=$(delta "$work/s1" "$work/s2")
@@ -342,7 +350,7 @@ total=$(elapsed "$bench_start" "$(now)")
   echo "Simulator: -transition-delay ${TRANSITION_MS}ms (registering → activating → active: 2 × ${TRANSITION_MS} ms per create)," \
     "-latency $LATENCY; measured round trip (median of $RTT_SAMPLES GETs) $rtt_ms ms."
   echo "Terraform installs the provider from a filesystem mirror and starts it itself, as for any user, with no TF_LOG set;" \
-    "peak memory is each provider process's ru_maxrss (scripts/peakrss);" \
+    "peak memory is each provider process's ru_maxrss (scripts/peakrss), in an apply, plan and destroy of its own;" \
     "credentials all belong to registry $registry_id, made beforehand with curl (not counted)."
   echo
   echo "| N | measure | value | target | result |"
