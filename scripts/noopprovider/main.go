@@ -8,6 +8,7 @@ package main
 import (
 	"context"
 	"log"
+	"os"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -20,6 +21,13 @@ import (
 )
 
 func main() {
+	// Like the provider it is measured against, write no logs: Terraform
+	// drops them when TF_LOG is not set, and the bench does not set it.
+	for _, name := range []string{"TF_LOG_SDK", "TF_LOG_PROVIDER"} {
+		if err := os.Setenv(name, "OFF"); err != nil {
+			log.Fatal(err)
+		}
+	}
 	if err := providerserver.Serve(context.Background(), func() provider.Provider { return noopProvider{} },
 		providerserver.ServeOpts{Address: "registry.terraform.io/bench/noop"}); err != nil {
 		log.Fatal(err)
