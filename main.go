@@ -52,5 +52,7 @@ func logsOffUnlessKept(environ []string) map[string]string {
 			return nil
 		}
 	}
-	return map[string]string{"TF_LOG_SDK": "OFF", "TF_LOG_PROVIDER": "OFF"}
+	// The subsystems too: with no level of their own they would check each
+	// line against their logger rather than skip it at once.
+	return map[string]string{"TF_LOG_SDK": "OFF", "TF_LOG_SDK_PROTO": "OFF", "TF_LOG_SDK_FRAMEWORK": "OFF", "TF_LOG_PROVIDER": "OFF"}
 }

@@ -6,7 +6,7 @@ import (
 )
 
 func TestLogsOffUnlessKept(t *testing.T) {
-	off := map[string]string{"TF_LOG_SDK": "OFF", "TF_LOG_PROVIDER": "OFF"}
+	off := map[string]string{"TF_LOG_SDK": "OFF", "TF_LOG_SDK_PROTO": "OFF", "TF_LOG_SDK_FRAMEWORK": "OFF", "TF_LOG_PROVIDER": "OFF"}
 	for _, tc := range []struct {
 		name    string
 		environ []string

@@ -23,7 +23,7 @@ import (
 func main() {
 	// Like the provider it is measured against, write no logs: Terraform
 	// drops them when TF_LOG is not set, and the bench does not set it.
-	for _, name := range []string{"TF_LOG_SDK", "TF_LOG_PROVIDER"} {
+	for _, name := range []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER"} {
 		if err := os.Setenv(name, "OFF"); err != nil {
 			log.Fatal(err)
 		}
