@@ -4,9 +4,10 @@
 #
 # For each N (default 100 and 1000), at Terraform's default parallelism (10),
 # against the simulator with 50 ms transitions and a small added latency:
-#   - wall time of `terraform apply` (median of BENCH_RUNS rounds) creating N rancher_registry_credential
-#     (all on one registry made beforehand with curl, not counted), next to a
-#     terraform_data baseline of the same N, and (for context) N noop_item of
+#   - wall time of `terraform apply` creating N rancher_registry_credential
+#     (the median of BENCH_RUNS rounds; all on one registry made beforehand
+#     with curl, not counted), next to a terraform_data baseline of the same
+#     N, and (for context) N noop_item of
 #     scripts/noopprovider, a framework provider that calls nothing: what any
 #     plugin provider costs Terraform;
 #   - the floor ceil(N/10) x (round trip + 2 x transition delay) and the

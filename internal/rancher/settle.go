@@ -13,8 +13,9 @@ import (
 // What is learnt is the delay from the sighting of a transition (the answer
 // that showed it begin) to the sending of the first read that finds it done.
 // Waits run side by side (Terraform applies ten resources at a time) and
-// finish in batches, so each observation moves the estimate only a little,
-// and an observation that repeats what another said moves it no further.
+// finish in batches, so a first read that found the transition done lowers
+// the estimate only a little, and reads too early raise it to about what
+// they saw, no higher however many of them say so.
 const (
 	settleMinFirst = 10 * time.Millisecond
 	// A first read that found the transition done lowers the estimate by a
