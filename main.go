@@ -6,6 +6,7 @@ import (
 	"flag"
 	"log"
 	"os"
+	rtdebug "runtime/debug"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
@@ -20,6 +21,11 @@ func main() {
 	var debug bool
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
+
+	if tuneGC(os.Environ()) {
+		rtdebug.SetGCPercent(gcPercent)
+		rtdebug.SetMemoryLimit(gcMemoryLimit)
+	}
 
 	var opts []tf6server.ServeOpt
 	if debug {
@@ -36,6 +42,30 @@ func main() {
 	if err := tf6server.Serve("registry.terraform.io/cattle-ops/rancher", provider.NewProtocol6Server(version), opts...); err != nil {
 		log.Fatal(err)
 	}
+}
+
+// The provider's live heap stays at about 4 MiB whatever the number of
+// resources (each request's context is released when it returns, see
+// provider.NewProtocol6Server), while the framework allocates a great deal
+// per call: at Go's default the collector ran 684 times in an apply of 1000
+// credentials. Collecting at 400 % of the live heap, with a soft limit of
+// 24 MiB, takes about 40 % off the provider's CPU time in a plan or apply of
+// 1000 credentials, for a peak of about 39 MiB instead of 32.
+const (
+	gcPercent     = 400
+	gcMemoryLimit = 24 << 20
+)
+
+// tuneGC says whether to use gcPercent and gcMemoryLimit: unless the user
+// set GOGC or GOMEMLIMIT.
+func tuneGC(environ []string) bool {
+	for _, kv := range environ {
+		name, value, _ := strings.Cut(kv, "=")
+		if value != "" && (name == "GOGC" || name == "GOMEMLIMIT") {
+			return false
+		}
+	}
+	return true
 }
 
 // logsOffUnlessKept returns the variables that turn the provider's and the

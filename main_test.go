@@ -30,3 +30,20 @@ func TestLogsOffUnlessKept(t *testing.T) {
 		})
 	}
 }
+
+func TestTuneGC(t *testing.T) {
+	for _, tc := range []struct {
+		environ []string
+		want    bool
+	}{
+		{[]string{"HOME=/root"}, true},
+		{[]string{"GOGC=100"}, false},
+		{[]string{"GOMEMLIMIT=1GiB"}, false},
+		{[]string{"GOGC="}, true}, // empty is unset, for Go too
+		{[]string{"MY_GOGC=1"}, true},
+	} {
+		if got := tuneGC(tc.environ); got != tc.want {
+			t.Errorf("tuneGC(%q) = %v, want %v", tc.environ, got, tc.want)
+		}
+	}
+}
