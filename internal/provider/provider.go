@@ -70,6 +70,8 @@ type providerModel struct {
 	CACerts        types.String         `tfsdk:"ca_certs"`
 	RequestTimeout timetypes.GoDuration `tfsdk:"request_timeout"`
 	MaxRetries     types.Int64          `tfsdk:"max_retries"`
+
+	SkipConfigValidation types.Bool `tfsdk:"skip_config_validation"`
 }
 
 func (p *rancherProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -84,7 +86,8 @@ func (p *rancherProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 		Attributes: map[string]schema.Attribute{
 			"api_url": schema.StringAttribute{
 				MarkdownDescription: "URL of the Rancher server, such as `http://rancher.example.com:8080`. A `/v1` suffix is optional; " +
-					"`…/v1/projects/1a5` also selects the project. Rancher 2 URLs (`/v2-beta`, `/v3`) are refused: this provider speaks the v1 API. " +
+					"`…/v1/projects/1a5` also selects the project. A URL ending in `/v2-beta` (the other API of Rancher 1.5 and 1.6, which the " +
+					"archived `hashicorp/rancher` provider used) is taken as the same server's `/v1`, with a warning. Rancher 2 URLs (`/v3`) are refused. " +
 					"Can be set with `RANCHER_URL`.",
 				Optional: true,
 			},
@@ -127,9 +130,18 @@ func (p *rancherProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 				Optional:            true,
 				Validators:          []validator.Int64{int64validator.Between(0, 20)},
 			},
+			"skip_config_validation": schema.BoolAttribute{
+				MarkdownDescription: "Accepted for configurations written for the archived `hashicorp/rancher` provider, and ignored: " +
+					"this provider makes no request while it is configured, so there is nothing to skip.",
+				Optional:           true,
+				DeprecationMessage: skipConfigValidationDeprecation,
+			},
 		},
 	}
 }
+
+const skipConfigValidationDeprecation = "skip_config_validation has no effect: this provider contacts Rancher only when a resource " +
+	"or data source needs it, so configuring it makes no request to skip. Remove the argument from the provider block."
 
 // cliConfig is the part of the Rancher CLI's cli.json that the provider reads.
 type cliConfig struct {
@@ -254,13 +266,20 @@ func resolveSettings(cfg providerModel, getenv func(string) string) (settings, d
 		return s, diags
 	}
 
-	base, urlProject, err := rancher.NormalizeURL(rawURL)
+	apiURL, err := rancher.NormalizeURL(rawURL)
 	if err != nil {
 		diags.AddAttributeError(path.Root("api_url"), "Invalid api_url", err.Error())
 		return s, diags
 	}
-	s.url = base
-	s.projectID = firstNonEmpty(explicitProject, urlProject, file.Environment)
+	// The Rancher CLI writes its own URL as …/v2-beta/schemas; only a URL
+	// the user wrote in api_url or RANCHER_URL is worth a warning.
+	if apiURL.FromV2Beta && rawURL != file.URL {
+		diags.AddAttributeWarning(path.Root("api_url"), "api_url names the v2-beta API; using v1",
+			fmt.Sprintf("%q ends in /v2-beta, the API the archived hashicorp/rancher provider used. Rancher 1.5 and 1.6 serve the v1 API beside it, "+
+				"and this provider speaks v1, so it uses %s. Set api_url (or %s) to that URL to silence this warning.", rawURL, apiURL.Base, envURL))
+	}
+	s.url = apiURL.Base
+	s.projectID = firstNonEmpty(explicitProject, apiURL.ProjectID, file.Environment)
 	if s.projectID != "" && !projectIDPattern.MatchString(s.projectID) {
 		diags.AddAttributeError(path.Root("project_id"), "Invalid project_id",
 			fmt.Sprintf("%q is not a Rancher project id; project ids look like \"1a5\".", s.projectID))

@@ -85,13 +85,19 @@ func TestResolveSettings(t *testing.T) {
 	if err := os.WriteFile(cliJSON, []byte(`{"url":"http://file:8080/v1","accessKey":"fileAK","secretKey":"fileSK","environment":"1a9"}`), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	// The Rancher CLI 1.x writes its URL in this form.
+	cliJSONV2Beta := filepath.Join(dir, "cli-v2-beta.json")
+	if err := os.WriteFile(cliJSONV2Beta, []byte(`{"url":"http://file:8080/v2-beta/schemas","accessKey":"fileAK","secretKey":"fileSK"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
 
 	tests := []struct {
-		name    string
-		cfg     providerModel
-		env     map[string]string
-		want    settings
-		wantErr string
+		name        string
+		cfg         providerModel
+		env         map[string]string
+		want        settings
+		wantErr     string
+		wantWarning string // substring of the one warning expected; "" means none
 	}{
 		{
 			name: "attributes",
@@ -126,9 +132,26 @@ func TestResolveSettings(t *testing.T) {
 			want: settings{url: "http://h:8080/v1", accessKey: "ak", secretKey: "sk", projectID: "1a3"},
 		},
 		{
-			name:    "v2-beta URL",
-			cfg:     providerModel{APIURL: types.StringValue("http://h:8080/v2-beta"), AccessKey: types.StringValue("ak"), SecretKey: types.StringValue("sk")},
-			wantErr: "v1",
+			name:        "v2-beta URL of the archived provider is the same server's v1, with a warning",
+			cfg:         providerModel{APIURL: types.StringValue("http://h:8080/v2-beta"), AccessKey: types.StringValue("ak"), SecretKey: types.StringValue("sk")},
+			want:        settings{url: "http://h:8080/v1", accessKey: "ak", secretKey: "sk"},
+			wantWarning: "so it uses http://h:8080/v1",
+		},
+		{
+			name:        "v2-beta URL in RANCHER_URL warns too",
+			env:         map[string]string{envURL: "http://h:8080/v2-beta/projects/1a7", envAccessKey: "ak", envSecretKey: "sk"},
+			want:        settings{url: "http://h:8080/v1", accessKey: "ak", secretKey: "sk", projectID: "1a7"},
+			wantWarning: "Set api_url (or RANCHER_URL) to that URL",
+		},
+		{
+			name: "v2-beta URL written by the Rancher CLI into cli.json: no warning",
+			cfg:  providerModel{Config: types.StringValue(cliJSONV2Beta)},
+			want: settings{url: "http://file:8080/v1", accessKey: "fileAK", secretKey: "fileSK"},
+		},
+		{
+			name:    "Rancher 2 URL",
+			cfg:     providerModel{APIURL: types.StringValue("https://rancher2.example.com/v3"), AccessKey: types.StringValue("ak"), SecretKey: types.StringValue("sk")},
+			wantErr: "Rancher 2 (v3) API",
 		},
 		{
 			name:    "missing secret key names attribute and variable",
@@ -167,6 +190,12 @@ func TestResolveSettings(t *testing.T) {
 			}
 			if diags.HasError() {
 				t.Fatalf("unexpected error: %v", diags)
+			}
+			switch warnings := diags.Warnings(); {
+			case tt.wantWarning == "" && len(warnings) > 0:
+				t.Fatalf("unexpected warnings: %v", warnings)
+			case tt.wantWarning != "" && (len(warnings) != 1 || !strings.Contains(warnings[0].Detail(), tt.wantWarning)):
+				t.Fatalf("warnings %v; want one containing %q", warnings, tt.wantWarning)
 			}
 			want := tt.want
 			if want.requestTimeout == 0 {
@@ -270,8 +299,8 @@ provider "rancher" {
 				ExpectError: regexp.MustCompile(`(?s)cannot\s+reach\s+Rancher\s+at\s+http://127.0.0.1:1`),
 			},
 			{
-				Config:      provider(e.url+"/v2-beta", testSecretKey, "null"),
-				ExpectError: regexp.MustCompile(`(?s)Invalid api_url.*v1`),
+				Config:      provider(e.url+"/v3", testSecretKey, "null"),
+				ExpectError: regexp.MustCompile(`(?s)Invalid api_url.*Rancher 2 \(v3\)\s+API`),
 			},
 		},
 	})
@@ -299,5 +328,36 @@ resource "rancher_registry_credential" "test" {
 				statecheck.ExpectKnownValue("rancher_registry_credential.test", tfjsonpath.New("project_id"), knownvalue.StringExact(testProject)),
 			},
 		}},
+	})
+}
+
+// A provider block as the archived hashicorp/rancher provider's users wrote
+// it: a /v2-beta URL and skip_config_validation. The same server's v1 API is
+// used, so the credential lands in the key's project.
+func TestAccProvider_legacyConfiguration(t *testing.T) {
+	e := newTestEnv(t)
+	reg := e.registry(t, "registry.example.com")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+provider "rancher" {
+  api_url                = "%s/v2-beta"
+  access_key             = %q
+  secret_key             = %q
+  skip_config_validation = true
+}
+
+resource "rancher_registry_credential" "test" {
+  registry_id = %q
+  email       = "x@example.com"
+}
+`, e.url, testAccessKey, testSecretKey, reg),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("rancher_registry_credential.test", tfjsonpath.New("project_id"), knownvalue.StringExact(testProject)),
+				statecheck.ExpectKnownValue("rancher_registry_credential.test", tfjsonpath.New("state"), knownvalue.StringExact("active")),
+			},
+		}},
+		CheckDestroy: e.checkAllRemoved,
 	})
 }

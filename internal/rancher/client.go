@@ -78,7 +78,7 @@ type Client struct {
 
 // NewClient checks cfg and builds a Client. It makes no request.
 func NewClient(cfg Config) (*Client, error) {
-	base, pid, err := NormalizeURL(cfg.URL)
+	apiURL, err := NormalizeURL(cfg.URL)
 	if err != nil {
 		return nil, err
 	}
@@ -134,8 +134,8 @@ func NewClient(cfg Config) (*Client, error) {
 	}
 
 	c := &Client{
-		baseURL:      base,
-		urlProjectID: pid,
+		baseURL:      apiURL.Base,
+		urlProjectID: apiURL.ProjectID,
 		accessKey:    cfg.AccessKey,
 		secretKey:    cfg.SecretKey,
 		userAgent:    cfg.UserAgent,

@@ -10,6 +10,7 @@ func TestNormalizeURL(t *testing.T) {
 		in          string
 		wantBase    string
 		wantProject string
+		wantV2Beta  bool
 		wantErr     string // substring; "" means success
 	}{
 		{in: "http://rancher:8080", wantBase: "http://rancher:8080/v1"},
@@ -22,9 +23,15 @@ func TestNormalizeURL(t *testing.T) {
 		{in: "http://rancher:8080/v1/projects/1a5/", wantBase: "http://rancher:8080/v1", wantProject: "1a5"},
 		{in: "https://example.com/rancher/v1", wantBase: "https://example.com/rancher/v1"},
 		{in: "https://example.com/rancher/v1/projects/1a12", wantBase: "https://example.com/rancher/v1", wantProject: "1a12"},
-		{in: "http://rancher:8080/v2-beta", wantErr: "speaks the Rancher 1.x v1 API"},
-		{in: "http://rancher:8080/v2-beta/projects/1a5", wantErr: "should end in /v1 or have no path"},
-		{in: "https://rancher/v3", wantErr: "v1 API"},
+		{in: "http://rancher:8080/v1/schemas", wantBase: "http://rancher:8080/v1"},
+		{in: "http://rancher:8080/v1/projects/1a5/schemas", wantBase: "http://rancher:8080/v1", wantProject: "1a5"},
+		{in: "http://rancher:8080/v2-beta", wantBase: "http://rancher:8080/v1", wantV2Beta: true},
+		{in: "http://rancher:8080/V2-BETA/", wantBase: "http://rancher:8080/v1", wantV2Beta: true},
+		{in: "http://rancher:8080/v2-beta/schemas", wantBase: "http://rancher:8080/v1", wantV2Beta: true},
+		{in: "https://example.com/rancher/v2-beta/projects/1a7", wantBase: "https://example.com/rancher/v1", wantProject: "1a7", wantV2Beta: true},
+		{in: "http://rancher:8080/v2-beta/registries", wantErr: "unexpected path"},
+		{in: "http://rancher:8080/v2", wantErr: "unexpected path"},
+		{in: "https://rancher/v3", wantErr: "Rancher 2 (v3) API"},
 		{in: "https://rancher/v3/clusters/c-1", wantErr: "v1 API"},
 		{in: "http://rancher:8080/api", wantErr: "unexpected path"},
 		{in: "http://rancher:8080/v1/projects", wantErr: "unexpected path"},
@@ -42,10 +49,10 @@ func TestNormalizeURL(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			base, pid, err := NormalizeURL(tt.in)
+			got, err := NormalizeURL(tt.in)
 			if tt.wantErr != "" {
 				if err == nil {
-					t.Fatalf("NormalizeURL(%q) = %q, %q; want an error containing %q", tt.in, base, pid, tt.wantErr)
+					t.Fatalf("NormalizeURL(%q) = %+v; want an error containing %q", tt.in, got, tt.wantErr)
 				}
 				if !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("NormalizeURL(%q) error = %q; want it to contain %q", tt.in, err, tt.wantErr)
@@ -58,8 +65,9 @@ func TestNormalizeURL(t *testing.T) {
 			if err != nil {
 				t.Fatalf("NormalizeURL(%q): %v", tt.in, err)
 			}
-			if base != tt.wantBase || pid != tt.wantProject {
-				t.Fatalf("NormalizeURL(%q) = %q, %q; want %q, %q", tt.in, base, pid, tt.wantBase, tt.wantProject)
+			want := APIURL{Base: tt.wantBase, ProjectID: tt.wantProject, FromV2Beta: tt.wantV2Beta}
+			if got != want {
+				t.Fatalf("NormalizeURL(%q) = %+v; want %+v", tt.in, got, want)
 			}
 		})
 	}
