@@ -20,9 +20,11 @@ import (
 )
 
 var (
-	_ resource.Resource                = (*registryResource)(nil)
-	_ resource.ResourceWithConfigure   = (*registryResource)(nil)
-	_ resource.ResourceWithImportState = (*registryResource)(nil)
+	_ resource.Resource                 = (*registryResource)(nil)
+	_ resource.ResourceWithConfigure    = (*registryResource)(nil)
+	_ resource.ResourceWithImportState  = (*registryResource)(nil)
+	_ resource.ResourceWithUpgradeState = (*registryResource)(nil)
+	_ resource.ResourceWithMoveState    = (*registryResource)(nil)
 )
 
 // NewRegistryResource is the constructor of rancher_registry.
@@ -63,6 +65,7 @@ func (r *registryResource) Metadata(_ context.Context, req resource.MetadataRequ
 
 func (r *registryResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
+		Version: schemaVersion,
 		MarkdownDescription: "A private image registry known to a Rancher 1.x environment, such as `registry.example.com`. " +
 			"Containers of the environment pull from it with the registry's credentials (`rancher_registry_credential`). " +
 			"Destroying it removes and then purges it in Rancher, which frees its server address at once " +
@@ -116,6 +119,18 @@ func (r *registryResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
 		},
 	}
+}
+
+// UpgradeState upgrades version-0 states, such as those of the archived
+// hashicorp/rancher provider after `terraform state replace-provider`.
+func (r *registryResource) UpgradeState(ctx context.Context) map[int64]resource.StateUpgrader {
+	return upgradeFromV0(schemaOf(ctx, r))
+}
+
+// MoveState takes over a rancher_registry of the archived provider named in a
+// `moved` block.
+func (r *registryResource) MoveState(ctx context.Context) []resource.StateMover {
+	return moveFromLegacy("rancher_registry", schemaOf(ctx, r))
 }
 
 func (r *registryResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {

@@ -28,9 +28,11 @@ import (
 const defaultTimeout = 10 * time.Minute
 
 var (
-	_ resource.Resource                = (*registryCredentialResource)(nil)
-	_ resource.ResourceWithConfigure   = (*registryCredentialResource)(nil)
-	_ resource.ResourceWithImportState = (*registryCredentialResource)(nil)
+	_ resource.Resource                 = (*registryCredentialResource)(nil)
+	_ resource.ResourceWithConfigure    = (*registryCredentialResource)(nil)
+	_ resource.ResourceWithImportState  = (*registryCredentialResource)(nil)
+	_ resource.ResourceWithUpgradeState = (*registryCredentialResource)(nil)
+	_ resource.ResourceWithMoveState    = (*registryCredentialResource)(nil)
 )
 
 // NewRegistryCredentialResource is the constructor of rancher_registry_credential.
@@ -76,6 +78,7 @@ func (r *registryCredentialResource) Metadata(_ context.Context, req resource.Me
 
 func (r *registryCredentialResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
+		Version: schemaVersion,
 		MarkdownDescription: "A registry credential: the user name and password a Rancher 1.x environment uses to pull images " +
 			"from a private registry. Rancher never returns the password to environment API keys, so Terraform keeps the value " +
 			"it last set (`secret_value`), or never stores it at all (`secret_value_wo`).",
@@ -161,6 +164,18 @@ func (r *registryCredentialResource) Schema(ctx context.Context, _ resource.Sche
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
 		},
 	}
+}
+
+// UpgradeState upgrades version-0 states, such as those of the archived
+// hashicorp/rancher provider after `terraform state replace-provider`.
+func (r *registryCredentialResource) UpgradeState(ctx context.Context) map[int64]resource.StateUpgrader {
+	return upgradeFromV0(schemaOf(ctx, r))
+}
+
+// MoveState takes over a rancher_registry_credential of the archived provider named in a
+// `moved` block.
+func (r *registryCredentialResource) MoveState(ctx context.Context) []resource.StateMover {
+	return moveFromLegacy("rancher_registry_credential", schemaOf(ctx, r))
 }
 
 func (r *registryCredentialResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
