@@ -74,6 +74,8 @@ type Client struct {
 	createMu    sync.Mutex
 	known       map[string]bool          // objectKey of every object Create returned
 	createLocks map[string]*sync.RWMutex // lookup key → lock, see create
+
+	key keyAccount // the key's account and projects, see WhoAmI
 }
 
 // NewClient checks cfg and builds a Client. It makes no request.

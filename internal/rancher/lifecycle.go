@@ -112,12 +112,18 @@ type wireCollection struct {
 	} `json:"pagination"`
 }
 
-// list reads a collection to its end, following pagination.next.
+// list reads a collection of a project to its end, following pagination.next.
 func (c *Client) list(ctx context.Context, k kind, projectID string, query url.Values) ([]wireObject, error) {
 	coll, err := c.collectionURL(k, projectID)
 	if err != nil {
 		return nil, err
 	}
+	return c.listAt(ctx, coll, k.collection, query)
+}
+
+// listAt reads the collection at coll to its end, following pagination.next;
+// what names it in errors.
+func (c *Client) listAt(ctx context.Context, coll, what string, query url.Values) ([]wireObject, error) {
 	if query == nil {
 		query = url.Values{}
 	}
@@ -127,7 +133,7 @@ func (c *Client) list(ctx context.Context, k kind, projectID string, query url.V
 	var all []wireObject
 	for next != "" {
 		if seen[next] {
-			return nil, fmt.Errorf("listing %s: the server's pagination repeats itself", k.collection)
+			return nil, fmt.Errorf("listing %s: the server's pagination repeats itself", what)
 		}
 		seen[next] = true
 		var page wireCollection
@@ -141,7 +147,7 @@ func (c *Client) list(ctx context.Context, k kind, projectID string, query url.V
 			// and path: behind a proxy the server may not know its address.
 			nu, err := url.Parse(*p.Next)
 			if err != nil {
-				return nil, fmt.Errorf("listing %s: bad next page link: %w", k.collection, err)
+				return nil, fmt.Errorf("listing %s: bad next page link: %w", what, err)
 			}
 			next = coll + "?" + nu.RawQuery
 		}

@@ -11,19 +11,17 @@ import (
 // account is the project itself, and Cattle names it in the
 // X-API-Account-Id header when X-API-Account-Kind is "project".
 func (c *Client) DiscoverProject(ctx context.Context) (string, error) {
-	resp, err := c.do(ctx, http.MethodGet, c.baseURL, nil, idempotent, nil)
+	who, err := c.WhoAmI(ctx)
 	if err != nil {
 		return "", err
 	}
-	kind := resp.header.Get("X-API-Account-Kind")
-	id := resp.header.Get("X-API-Account-Id")
-	if kind == "project" && validID(id) {
-		return id, nil
+	if who.Kind == AccountKindProject && validID(who.ID) {
+		return who.ID, nil
 	}
-	if kind == "" {
+	if who.Kind == "" {
 		return "", errors.New("cannot tell which project to use: the server did not say which account the API key belongs to; set project_id")
 	}
-	return "", fmt.Errorf("cannot tell which project to use: the API key belongs to a %q account, not to one environment; set project_id (or use an environment API key)", kind)
+	return "", fmt.Errorf("cannot tell which project to use: the API key belongs to a %q account, not to one environment; set project_id (or use an environment API key)", who.Kind)
 }
 
 // GetProject reads a project (environment) by id.

@@ -427,17 +427,25 @@ func TestListFollowsPagination(t *testing.T) {
 }
 
 func TestDiscoverProjectHeaders(t *testing.T) {
-	kind := "project"
-	c := newWireClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("X-API-Account-Kind", kind)
-		w.Header().Set("X-API-Account-Id", "1a9")
-		writeJSON(w, 200, map[string]any{"type": "apiVersion", "id": "v1"})
-	}))
-	if pid, err := c.DiscoverProject(context.Background()); err != nil || pid != "1a9" {
-		t.Fatalf("pid %q err %v", pid, err)
+	client := func(kind string, requests *int) *Client {
+		return newWireClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			*requests++
+			w.Header().Set("X-API-Account-Kind", kind)
+			w.Header().Set("X-API-Account-Id", "1a9")
+			writeJSON(w, 200, map[string]any{"type": "apiVersion", "id": "v1"})
+		}))
 	}
-	kind = "user"
-	if _, err := c.DiscoverProject(context.Background()); err == nil || !strings.Contains(err.Error(), "project_id") {
+	var requests int
+	c := client("project", &requests)
+	for range 2 {
+		if pid, err := c.DiscoverProject(context.Background()); err != nil || pid != "1a9" {
+			t.Fatalf("pid %q err %v", pid, err)
+		}
+	}
+	if requests != 1 {
+		t.Fatalf("%d requests to learn the key's account twice, want 1", requests)
+	}
+	if _, err := client("user", &requests).DiscoverProject(context.Background()); err == nil || !strings.Contains(err.Error(), "project_id") {
 		t.Fatalf("user key: %v", err)
 	}
 }
