@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -16,6 +17,8 @@ import (
 type lifecycle[O any] struct {
 	what      string // "registry credential", for messages
 	get       func(ctx context.Context, projectID, id string) (*O, error)
+	locate    func(ctx context.Context, projectID, id string) (*O, error)
+	projectOf func(*O) string
 	wait      func(ctx context.Context, projectID, id string, targets ...string) (*O, error)
 	setActive func(ctx context.Context, projectID, id string, active bool) (*O, error)
 	remove    func(ctx context.Context, projectID, id string) error
@@ -58,14 +61,42 @@ func (l lifecycle[O]) settleUpdated(ctx context.Context, projectID, id string, u
 	return l.get(ctx, projectID, id)
 }
 
-// read fetches the object for Read. gone is true when it no longer exists
-// for Terraform: 404, or removed (Cattle keeps removed objects readable by
-// id for a while), so that plan creates it again.
+// read fetches the object for Read, in projectID first ("" when state
+// holds no project) and then wherever the API key reaches. gone is true only
+// when the object no longer exists for Terraform: no project the key
+// reaches holds it, or it is removed (Cattle keeps removed objects readable
+// by id for a while), so that plan creates it again. Any other error, 401
+// and 403 included, is returned: the object may still exist.
 func (l lifecycle[O]) read(ctx context.Context, projectID, id string) (obj *O, gone bool, err error) {
-	obj, err = l.get(ctx, projectID, id)
+	obj, err = l.locate(ctx, projectID, id)
 	if rancher.IsNotFound(err) || (err == nil && l.status(obj).Gone()) {
 		tflog.Warn(ctx, l.what+" is gone from Rancher; removing it from state", map[string]any{"id": id})
 		return nil, true, nil
 	}
 	return obj, false, err
+}
+
+// where returns the project of the object for Update and Delete: the one
+// in state or, when state holds none (a state upgraded from the archived
+// provider, which never recorded a credential's project, and not refreshed
+// since), the one the key finds it in, trying first first. gone is as for
+// read.
+func (l lifecycle[O]) where(ctx context.Context, stateProject, first, id string) (projectID string, gone bool, err error) {
+	if stateProject != "" {
+		return stateProject, false, nil
+	}
+	obj, gone, err := l.read(ctx, first, id)
+	if gone || err != nil {
+		return "", gone, err
+	}
+	return l.projectOf(obj), false, nil
+}
+
+// orGone is err or, when there is none because the object was found gone,
+// an error that says so.
+func orGone(err error, what, id string) error {
+	if err != nil {
+		return err
+	}
+	return fmt.Errorf("%s %s no longer exists in any project the API key reaches; run terraform refresh (or plan) to take it out of state", what, id)
 }

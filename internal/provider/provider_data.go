@@ -89,6 +89,21 @@ func (d *providerData) project(ctx context.Context, configured string, diags *di
 	return id
 }
 
+// firstProject is the project to look for an existing object in first: the
+// one in state, else the provider's default when it can be found. "" lets
+// the client look wherever the key reaches: an account key with no
+// project_id has no default, and that is no reason not to find the object.
+func (d *providerData) firstProject(ctx context.Context, inState string) string {
+	if inState != "" {
+		return inState
+	}
+	id, err := d.defaultProject(ctx)
+	if err != nil {
+		tflog.Debug(ctx, "no default project to look in first", map[string]any{"error": err.Error()})
+	}
+	return id
+}
+
 // logContext masks secrets in every log line written with the returned context.
 func (d *providerData) logContext(ctx context.Context, secrets ...string) context.Context {
 	if d == nil {

@@ -41,6 +41,8 @@ func (r *registryResource) lifecycle() lifecycle[rancher.Registry] {
 	return lifecycle[rancher.Registry]{
 		what:      "registry",
 		get:       c.GetRegistry,
+		locate:    c.LocateRegistry,
+		projectOf: func(o *rancher.Registry) string { return o.ProjectID },
 		wait:      c.WaitRegistry,
 		setActive: c.SetRegistryActive,
 		remove:    c.RemoveRegistry,
@@ -189,10 +191,7 @@ func (r *registryResource) Read(ctx context.Context, req resource.ReadRequest, r
 		return
 	}
 	ctx = r.data.logContext(ctx)
-	projectID := r.data.project(ctx, state.ProjectID.ValueString(), &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
+	projectID := r.data.firstProject(ctx, state.ProjectID.ValueString())
 	reg, gone, err := r.lifecycle().read(ctx, projectID, state.ID.ValueString())
 	if gone {
 		resp.State.RemoveResource(ctx)
@@ -202,7 +201,6 @@ func (r *registryResource) Read(ctx context.Context, req resource.ReadRequest, r
 		addAPIError(&resp.Diagnostics, "Cannot read the registry", err, projectID, fieldAttribute)
 		return
 	}
-	state.ProjectID = types.StringValue(projectID)
 	state.applyAPI(reg)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
@@ -222,7 +220,12 @@ func (r *registryResource) Update(ctx context.Context, req resource.UpdateReques
 	}
 
 	client := r.data.client
-	projectID, id := state.ProjectID.ValueString(), state.ID.ValueString()
+	id := state.ID.ValueString()
+	projectID, gone, err := r.lifecycle().where(ctx, state.ProjectID.ValueString(), r.data.firstProject(ctx, ""), id)
+	if err != nil || gone {
+		addAPIError(&resp.Diagnostics, "Cannot update the registry", orGone(err, "registry", id), projectID, fieldAttribute)
+		return
+	}
 	var u rancher.RegistryUpdate
 	changed := false
 	if !plan.Name.Equal(state.Name) {
@@ -233,7 +236,6 @@ func (r *registryResource) Update(ctx context.Context, req resource.UpdateReques
 	}
 
 	var reg *rancher.Registry
-	var err error
 	if changed {
 		if reg, err = client.UpdateRegistry(ctx, projectID, id, u); err != nil {
 			addAPIError(&resp.Diagnostics, "Cannot update the registry", err, projectID, fieldAttribute)
@@ -245,7 +247,7 @@ func (r *registryResource) Update(ctx context.Context, req resource.UpdateReques
 		addAPIError(&resp.Diagnostics, "Cannot update the registry", err, projectID, fieldAttribute)
 		return
 	}
-	plan.ID, plan.ProjectID = state.ID, state.ProjectID
+	plan.ID, plan.ProjectID = state.ID, types.StringValue(projectID)
 	plan.applyAPI(reg)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
@@ -263,14 +265,33 @@ func (r *registryResource) Delete(ctx context.Context, req resource.DeleteReques
 		return
 	}
 
-	projectID := state.ProjectID.ValueString()
-	if err := r.lifecycle().remove(ctx, projectID, state.ID.ValueString()); err != nil {
+	id := state.ID.ValueString()
+	projectID, gone, err := r.lifecycle().where(ctx, state.ProjectID.ValueString(), r.data.firstProject(ctx, ""), id)
+	if gone {
+		return
+	}
+	if err == nil {
+		err = r.lifecycle().remove(ctx, projectID, id)
+	}
+	if err != nil {
 		addAPIError(&resp.Diagnostics, "Cannot delete the registry", err, projectID, fieldAttribute)
 	}
 }
 
+// ImportState takes "<project_id>/<id>" (the archived provider's
+// "<environment_id>/<id>") or "<id>", found in whichever project the key
+// reaches, the provider's first.
 func (r *registryResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importByProjectAndID(ctx, r.data, req, resp, registryIDPattern, "1sp3")
+	projectID, id, ok := splitImportID(req.ID, registryIDPattern, projectIDPattern)
+	if !ok {
+		resp.Diagnostics.AddError("Invalid import id",
+			fmt.Sprintf("Expected \"<project_id>/<id>\" such as \"1a5/1sp3\", or \"<id>\" such as \"1sp3\"; got %q.", req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	if projectID != "" {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("project_id"), projectID)...)
+	}
 }
 
 func (m *registryModel) applyAPI(reg *rancher.Registry) {
@@ -283,27 +304,4 @@ func (m *registryModel) applyAPI(reg *rancher.Registry) {
 	m.Description = types.StringPointerValue(reg.Description)
 	m.State = types.StringValue(reg.State)
 	m.Active = types.BoolValue(isActiveState(reg.State))
-}
-
-// importByProjectAndID is the ImportState of both resources: the id is
-// "<project_id>/<id>", or "<id>" in the provider's project.
-func importByProjectAndID(ctx context.Context, data *providerData, req resource.ImportStateRequest, resp *resource.ImportStateResponse,
-	idPattern interface{ MatchString(string) bool }, example string) {
-	projectID, id, ok := splitImportID(req.ID, idPattern)
-	if !ok {
-		resp.Diagnostics.AddError("Invalid import id",
-			fmt.Sprintf("Expected \"<project_id>/<id>\" such as \"1a5/%[1]s\", or \"<id>\" such as \"%[1]s\" in the provider's project; got %[2]q.", example, req.ID))
-		return
-	}
-	if projectID == "" {
-		if !data.ready(&resp.Diagnostics) {
-			return
-		}
-		projectID = data.project(ctx, "", &resp.Diagnostics)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("project_id"), projectID)...)
 }

@@ -3,6 +3,8 @@ package provider
 import (
 	"context"
 	"fmt"
+	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -49,6 +51,8 @@ func (r *registryCredentialResource) lifecycle() lifecycle[rancher.RegistryCrede
 	return lifecycle[rancher.RegistryCredential]{
 		what:      "registry credential",
 		get:       c.GetRegistryCredential,
+		locate:    c.LocateRegistryCredential,
+		projectOf: func(o *rancher.RegistryCredential) string { return o.ProjectID },
 		wait:      c.WaitRegistryCredential,
 		setActive: c.SetRegistryCredentialActive,
 		remove:    c.RemoveRegistryCredential,
@@ -244,10 +248,7 @@ func (r *registryCredentialResource) Read(ctx context.Context, req resource.Read
 	}
 	ctx = r.data.logContext(ctx, state.SecretValue.ValueString())
 
-	projectID := r.data.project(ctx, state.ProjectID.ValueString(), &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
+	projectID := r.data.firstProject(ctx, state.ProjectID.ValueString())
 	cred, gone, err := r.lifecycle().read(ctx, projectID, state.ID.ValueString())
 	if gone {
 		resp.State.RemoveResource(ctx)
@@ -257,7 +258,6 @@ func (r *registryCredentialResource) Read(ctx context.Context, req resource.Read
 		addAPIError(&resp.Diagnostics, "Cannot read the registry credential", err, projectID, fieldAttribute)
 		return
 	}
-	state.ProjectID = types.StringValue(projectID)
 	state.applyAPI(cred)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
@@ -279,11 +279,15 @@ func (r *registryCredentialResource) Update(ctx context.Context, req resource.Up
 	}
 
 	client := r.data.client
-	projectID, id := state.ProjectID.ValueString(), state.ID.ValueString()
+	id := state.ID.ValueString()
+	projectID, gone, err := r.lifecycle().where(ctx, state.ProjectID.ValueString(), r.data.firstProject(ctx, ""), id)
+	if err != nil || gone {
+		addAPIError(&resp.Diagnostics, "Cannot update the registry credential", orGone(err, "registry credential", id), projectID, fieldAttribute)
+		return
+	}
 	changes, changed := credentialChanges(plan, state, secretWO)
 
 	var cred *rancher.RegistryCredential
-	var err error
 	if changed {
 		cred, err = client.UpdateRegistryCredential(ctx, projectID, id, changes)
 		if err != nil {
@@ -296,7 +300,7 @@ func (r *registryCredentialResource) Update(ctx context.Context, req resource.Up
 		addAPIError(&resp.Diagnostics, "Cannot update the registry credential", err, projectID, r.attributeFor(secretWO))
 		return
 	}
-	plan.ID, plan.ProjectID = state.ID, state.ProjectID
+	plan.ID, plan.ProjectID = state.ID, types.StringValue(projectID)
 	plan.applyAPI(cred)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
@@ -341,14 +345,52 @@ func (r *registryCredentialResource) Delete(ctx context.Context, req resource.De
 		return
 	}
 
-	projectID := state.ProjectID.ValueString()
-	if err := r.lifecycle().remove(ctx, projectID, state.ID.ValueString()); err != nil {
+	id := state.ID.ValueString()
+	projectID, gone, err := r.lifecycle().where(ctx, state.ProjectID.ValueString(), r.data.firstProject(ctx, ""), id)
+	if gone {
+		return
+	}
+	if err == nil {
+		err = r.lifecycle().remove(ctx, projectID, id)
+	}
+	if err != nil {
 		addAPIError(&resp.Diagnostics, "Cannot delete the registry credential", err, projectID, fieldAttribute)
 	}
 }
 
+// ImportState takes "<project_id>/<id>", "<id>" (found in whichever project
+// the key reaches, the provider's first) and the archived provider's
+// "<registry_id>/<id>".
 func (r *registryCredentialResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importByProjectAndID(ctx, r.data, req, resp, credentialIDPattern, "1c7")
+	scope, id, ok := splitImportID(req.ID, credentialIDPattern, projectIDPattern, registryIDPattern)
+	if !ok {
+		resp.Diagnostics.AddError("Invalid import id",
+			fmt.Sprintf("Expected \"<project_id>/<id>\" such as \"1a5/1c7\", \"<id>\" such as \"1c7\", "+
+				"or the hashicorp/rancher provider's \"<registry_id>/<id>\" such as \"1sp3/1c7\"; got %q.", req.ID))
+		return
+	}
+	if registryIDPattern.MatchString(scope) {
+		// The legacy form names the registry, not the project: find the
+		// credential and check that it belongs to that registry.
+		if !r.data.ready(&resp.Diagnostics) {
+			return
+		}
+		cred, gone, err := r.lifecycle().read(ctx, r.data.firstProject(ctx, ""), id)
+		if err != nil || gone {
+			addAPIError(&resp.Diagnostics, "Cannot import the registry credential", orGone(err, "registry credential", id), "", fieldAttribute)
+			return
+		}
+		if cred.RegistryID != scope {
+			resp.Diagnostics.AddError("Cannot import the registry credential",
+				fmt.Sprintf("Registry credential %s belongs to registry %s, not %s. Import it as %q.", id, cred.RegistryID, scope, cred.RegistryID+"/"+id))
+			return
+		}
+		scope = cred.ProjectID
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	if scope != "" {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("project_id"), scope)...)
+	}
 }
 
 // attributeFor maps an API field to this resource's attribute; an error on
@@ -393,21 +435,22 @@ func isActiveState(state string) bool {
 	return true
 }
 
-// splitImportID parses "<project_id>/<id>" or "<id>".
-func splitImportID(raw string, idPattern interface{ MatchString(string) bool }) (projectID, id string, ok bool) {
+// splitImportID parses "<scope>/<id>" or "<id>" (scope ""). ok is false
+// when id does not match idPattern or scope matches none of scopes.
+func splitImportID(raw string, idPattern *regexp.Regexp, scopes ...*regexp.Regexp) (scope, id string, ok bool) {
 	parts := strings.Split(strings.TrimSpace(raw), "/")
 	switch len(parts) {
 	case 1:
 		id = parts[0]
 	case 2:
-		projectID, id = parts[0], parts[1]
-		if !projectIDPattern.MatchString(projectID) {
+		scope, id = parts[0], parts[1]
+		if !slices.ContainsFunc(scopes, func(p *regexp.Regexp) bool { return p.MatchString(scope) }) {
 			return "", "", false
 		}
 	default:
 		return "", "", false
 	}
-	return projectID, id, idPattern.MatchString(id)
+	return scope, id, idPattern.MatchString(id)
 }
 
 func registryIDValidator() validator.String {
