@@ -25,13 +25,15 @@
 //
 // Roles: an environment key acts with the "project" role in its project. An
 // account key needs a project (path, X-API-Project-Id header or ?projectId=)
-// it is a member of, and acts with its membership role: owner, member and
-// restricted behave like an environment key; projectadmin also sees
-// secretValue on every read; readonly may only read (POST, PUT, DELETE give
-// 405, actions give 422 InvalidAction because its schema has none). Without
-// a project an account key reads its own user account (empty lists, 404 by
-// id); an admin key reads every project and may not write. An admin key
-// with a project acts as an owner of it.
+// it is a member of (else 403), and acts with its membership role: owner,
+// member and restricted behave like an environment key; projectadmin also
+// sees secretValue on every read; readonly may only read (POST, PUT, DELETE
+// give 405, actions give 422 InvalidAction because its schema has none).
+// Without a project an account key is its own user account (role "user":
+// empty lists, 404 by id, 405 on create); an admin key (role "admin") reads
+// any object by id and lists across projects, and may not write. An admin
+// key with a project acts as an owner of it. GET /v1/projects lists the
+// projects a key reaches: its own, its memberships, or all for an admin.
 //
 // Faults: each API request draws its fault decision from a random sequence
 // seeded by Options.Seed (two draws per request whatever the rate, so the
@@ -393,17 +395,22 @@ func (s *Server) AddEnvironmentKey(projectID, access, secret string) {
 
 // AddAccountKey adds an account (user) API key with its own new user account
 // "1a<N>". memberships maps project id → role: "owner", "member",
-// "restricted", "readonly" or "projectadmin". admin makes it an admin key
-// (access to every project).
+// "restricted", "readonly" or "projectadmin"; a member project that does not
+// exist yet is created (active, named after its id) before the user account
+// takes its id. admin makes it an admin key (access to every project).
 func (s *Server) AddAccountKey(access, secret string, admin bool, memberships map[string]string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	id := s.newAccountID()
-	s.addAccount(id, access, "active").user = true
 	m := map[string]string{}
 	for k, v := range memberships {
-		m[strings.ToLower(k)] = v
+		k = strings.ToLower(k)
+		m[k] = v
+		if _, ok := s.accounts[k]; !ok {
+			s.addProjectLocked(k, k)
+		}
 	}
+	id := s.newAccountID()
+	s.addAccount(id, access, "active").user = true
 	kind := kindUser
 	if admin {
 		kind = kindAdmin
