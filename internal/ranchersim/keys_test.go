@@ -233,3 +233,68 @@ func TestAdminKeys(t *testing.T) {
 }
 
 func strPtrEqual(p *string, want string) bool { return p != nil && *p == want }
+
+func TestNoAuthKeepsValidKeys(t *testing.T) {
+	f := newKeysFixture(t, Options{AccessControlOff: true})
+
+	t.Run("an environment key acts as its project, not as admin", func(t *testing.T) {
+		r := f.env5.get(f.creds)
+		expectStatus(t, r, 200)
+		expectAccount(t, r, "project", "1a5", "1a5")
+		if got := idsOf(t, r); !reflect.DeepEqual(got, []string{f.cred5}) {
+			t.Fatalf("lists %v", got)
+		}
+		expectError(t, f.env5.get("/v1/projects/1a7/registrycredentials"), 403, "Forbidden", "")
+		expectError(t, f.env5.get(f.creds+"/"+f.cred7), 404, "Not Found", "")
+		if got := idsOf(t, f.env5.get("/v1/projects")); !reflect.DeepEqual(got, []string{"1a5"}) {
+			t.Fatalf("projects %v", got)
+		}
+	})
+	t.Run("an account key acts as its user account", func(t *testing.T) {
+		r := f.acct.get(f.creds)
+		expectStatus(t, r, 200)
+		expectAccount(t, r, "user", f.acctID, f.acctID)
+		if n := len(dataOf(t, r)); n != 0 {
+			t.Fatalf("lists %d", n)
+		}
+		expectError(t, f.acct.post(f.creds, `{"registryId":"1sp1","email":"x"}`), 405, "Method not allowed", "")
+		expectError(t, f.acct.get("/v1/projects/1a7/registrycredentials"), 403, "Forbidden", "")
+		expectAccount(t, f.acct.mustStatus(f.acct.get(cred), 200), "user", "1a5", f.acctID)
+	})
+	t.Run("an admin key is its own admin account", func(t *testing.T) {
+		expectAccount(t, f.adm.mustStatus(f.adm.get("/v1"), 200), "admin", f.adminID, f.adminID)
+		if f.adminID == AdminAccountID {
+			t.Fatalf("admin key is the fallback admin account %s", f.adminID)
+		}
+	})
+	t.Run("no key, an unknown key or a wrong secret is the admin account", func(t *testing.T) {
+		for name, cl := range map[string]*apiClient{
+			"no key": f.c.anonymous(), "unknown key": f.c.as("nokey", "x"), "wrong secret": f.c.as(DefaultAccessKey, "wrong"),
+		} {
+			r := cl.get("/v1/projects/1a7/registrycredentials")
+			expectStatus(t, r, 200)
+			expectAccount(t, r, "admin", "1a7", AdminAccountID)
+			if got := idsOf(t, r); !reflect.DeepEqual(got, []string{f.cred7}) {
+				t.Fatalf("%s: lists %v", name, got)
+			}
+			if got := idsOf(t, cl.get("/v1/projects")); !reflect.DeepEqual(got, []string{"1a5", "1a7", "1a8", "1a9"}) {
+				t.Fatalf("%s: projects %v", name, got)
+			}
+		}
+	})
+	t.Run("X-ENFORCE-AUTHENTICATION: a valid key works, no key is 401", func(t *testing.T) {
+		r := f.env5.with("X-ENFORCE-AUTHENTICATION", "true").get(f.creds)
+		expectStatus(t, r, 200)
+		expectAccount(t, r, "project", "1a5", "1a5")
+		expectError(t, f.c.anonymous().with("X-ENFORCE-AUTHENTICATION", "true").get(f.creds), 401, "Unauthorized", "")
+		expectError(t, f.c.as(DefaultAccessKey, "wrong").with("X-ENFORCE-AUTHENTICATION", "true").get(f.creds),
+			401, "Unauthorized", "")
+	})
+	t.Run("access control on: the same requests without a valid key are 401", func(t *testing.T) {
+		on := newKeysFixture(t, Options{})
+		for _, cl := range []*apiClient{on.c.anonymous(), on.c.as("nokey", "x"), on.c.as(DefaultAccessKey, "wrong")} {
+			expectError(t, cl.get(f.creds), 401, "Unauthorized", "")
+		}
+		expectAccount(t, on.env5.mustStatus(on.env5.get(f.creds), 200), "project", "1a5", "1a5")
+	})
+}

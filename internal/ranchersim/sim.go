@@ -35,6 +35,10 @@
 // key with a project acts as an owner of it. GET /v1/projects lists the
 // projects a key reaches: its own, its memberships, or all for an admin.
 //
+// Access control off (Options.AccessControlOff): the key lookup runs first,
+// so a valid key acts as above; only requests without a key, with an
+// unknown access key or a wrong secret become the admin account 1a1.
+//
 // Faults: each API request draws its fault decision from a random sequence
 // seeded by Options.Seed (two draws per request whatever the rate, so the
 // n-th request always gets the same decision). 503 and 429 (with
@@ -90,9 +94,11 @@ type Options struct {
 	// defaults "simaccesskey" / "simsecretkey".
 	AccessKey string
 	SecretKey string
-	// AccessControlOff makes every request the admin account (reference §6),
-	// whatever credentials it sends, unless it sends
-	// "X-ENFORCE-AUTHENTICATION: true".
+	// AccessControlOff turns access control off (reference §6): a request
+	// with a valid key still acts as that key's own account, as in Cattle,
+	// where the key lookup runs before the admin fallback; a request without
+	// a key, with an unknown access key or a wrong secret is the admin
+	// account, unless it sends "X-ENFORCE-AUTHENTICATION: true" (then 401).
 	AccessControlOff bool
 	// TransitionDelay is how long each transitional state (registering,
 	// activating, deactivating, removing, purging, updating-*) lasts.

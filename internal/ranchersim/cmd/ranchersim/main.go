@@ -123,6 +123,8 @@ API keys (HTTP Basic: access key as user name, secret key as password), as in Ca
       an admin account. With any project it acts in that project as an owner. Without
       a project it can GET any object by id and list across projects, but cannot create
       (405), update or delete. GET /v1/projects lists every project.
+  -no-auth turns access control off: a request with a valid key still acts as that
+      key's account; no key, or an unknown key or wrong secret, is the admin account.
 
 Flags:
 `
@@ -152,7 +154,8 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan struct{}) int {
 	var admins adminKeys
 	fs.Var(&admins, "admin-key", "`AK:SK` an admin account key: acts in any project; without one, reads any object by id\n"+
 		"but cannot create; repeatable")
-	noAuth := fs.Bool("no-auth", false, "access control off: every request is the admin account")
+	noAuth := fs.Bool("no-auth", false, "access control off: a valid key still acts as its own account;\n"+
+		"no key or an unknown key is the admin account (as Cattle does)")
 	delay := fs.Duration("transition-delay", 50*time.Millisecond, "how long each transitional state lasts (0: done right after the reply)")
 	latency := fs.Duration("latency", 0, "added before every reply")
 	faultRate := fs.Float64("fault-rate", 0, "share (0..1) of requests answered by an injected fault: 502, 503, 429 with Retry-After, or a dropped connection")

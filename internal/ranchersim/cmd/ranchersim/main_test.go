@@ -135,7 +135,8 @@ func TestCommandFlags(t *testing.T) {
 	// -help says what each key kind can do
 	for _, want := range []string{"-account-key AK:SK:PID[,PID…]", "-admin-key AK:SK", "-env-key PID:AK:SK",
 		"environment key", "account key", "admin key", "lists are empty", "creates are 405",
-		"lists exactly its projects", "GET any object by id", "lists every project"} {
+		"lists exactly its projects", "GET any object by id", "lists every project",
+		"a valid key still acts as"} {
 		if !strings.Contains(errOut.String(), want) {
 			t.Fatalf("-help lacks %q:\n%s", want, errOut.String())
 		}
@@ -275,6 +276,28 @@ func TestCommandAccountAndAdminKeys(t *testing.T) {
 	for _, secret := range []string{acctSecret, otherSecret, adminSecret, "env-secret-77"} {
 		if strings.Contains(log, secret) {
 			t.Fatal("a secret key is in the log")
+		}
+	}
+}
+
+func TestCommandNoAuthKeepsValidKeys(t *testing.T) {
+	url, _, stop := startCommand(t, "-no-auth", "-account-key", "acct:acct-secret:1a5", "-env-key", "1a7:k7:s7")
+	defer stop()
+	if status, hdr, _ := get(t, url+"/v1", "simaccesskey", "simsecretkey"); status != 200 ||
+		hdr.Get("X-API-Account-Kind") != "project" || hdr.Get("X-API-Account-Id") != "1a5" {
+		t.Fatalf("environment key: %d %v", status, hdr)
+	}
+	if status, _, _ := get(t, url+"/v1/projects/1a7/registrycredentials", "simaccesskey", "simsecretkey"); status != 403 {
+		t.Fatalf("environment key, other project: %d", status)
+	}
+	if status, hdr, _ := get(t, url+"/v1/registrycredentials", "acct", "acct-secret"); status != 200 ||
+		hdr.Get("X-API-Account-Kind") != "user" {
+		t.Fatalf("account key: %d %v", status, hdr)
+	}
+	for _, user := range []string{"", "nokey"} {
+		if status, hdr, _ := get(t, url+"/v1/projects/1a7/registrycredentials", user, "x"); status != 200 ||
+			hdr.Get("X-API-Account-Kind") != "admin" || hdr.Get("X-API-User-Id") != "1a1" {
+			t.Fatalf("key %q: %d %v", user, status, hdr)
 		}
 	}
 }
