@@ -170,7 +170,7 @@ func TestRoutingAndEnvelope(t *testing.T) {
 			}
 			fields := obj(t, rc["resourceFields"])
 			email := obj(t, fields["email"])
-			if email["required"] != true || email["nullable"] != false || email["minLength"] != float64(1) ||
+			if _, nullable := email["nullable"]; email["required"] != true || nullable || email["minLength"] != float64(1) ||
 				email["create"] != true || email["update"] != true {
 				t.Fatalf("email %v", email)
 			}
