@@ -248,19 +248,15 @@ type auth struct {
 }
 
 func (s *Server) authenticate(r *http.Request, rt route) (auth, *APIError) {
-	var k *apiKey
-	if s.acOff && !strings.EqualFold(r.Header.Get("X-ENFORCE-AUTHENTICATION"), "true") {
+	// The key lookup comes first, the admin fallback of access control off
+	// last (reference §6: BasicAuthImpl has a lower priority number than
+	// AdminAuthLookUp), so a valid key acts as its own account either way.
+	k := s.keyFor(r)
+	if k == nil {
+		if !s.acOff || strings.EqualFold(r.Header.Get("X-ENFORCE-AUTHENTICATION"), "true") {
+			return auth{}, errUnauthorized
+		}
 		k = &apiKey{kind: kindAdmin, accountID: AdminAccountID, accountName: "admin"}
-	} else {
-		access, secret, ok := r.BasicAuth()
-		key := s.keys[access]
-		if !ok || key == nil || subtle.ConstantTimeCompare([]byte(secret), []byte(key.secret)) != 1 {
-			return auth{}, errUnauthorized
-		}
-		if acc := s.accounts[key.accountID]; acc == nil || (key.kind != kindProject && acc.state != "active") {
-			return auth{}, errUnauthorized
-		}
-		k = key
 	}
 	a := auth{kind: k.kind, userID: k.accountID, userName: k.accountName}
 	pid, given := "", false
@@ -322,6 +318,25 @@ func (s *Server) authenticate(r *http.Request, rt route) (auth, *APIError) {
 	}
 	a.accountID, a.project = pid, pid
 	return a, nil
+}
+
+// keyFor returns the API key a request's HTTP Basic credentials name, or nil
+// when there are none, the access key is unknown, the secret is wrong or the
+// key's user account is not active. An environment key whose project was
+// removed is still returned (its requests then get 403).
+func (s *Server) keyFor(r *http.Request) *apiKey {
+	access, secret, ok := r.BasicAuth()
+	if !ok {
+		return nil
+	}
+	key := s.keys[access]
+	if key == nil || subtle.ConstantTimeCompare([]byte(secret), []byte(key.secret)) != 1 {
+		return nil
+	}
+	if acc := s.accounts[key.accountID]; acc == nil || (key.kind != kindProject && acc.state != "active") {
+		return nil
+	}
+	return key
 }
 
 // isProject tells projects from user accounts and the admin account.

@@ -4,15 +4,22 @@ import "strings"
 
 // fieldDef is one resourceFields entry of a schema.
 type fieldDef struct {
-	name      string
-	typ       string
-	create    bool
-	update    bool
-	required  bool
-	nullable  bool
-	minLength int // 0 = none
-	maxLength int // 0 = none
-	options   []string
+	name     string
+	typ      string
+	create   bool
+	update   bool
+	required bool
+	nullable bool
+	unique   bool
+	// readOnCreateOnly: the value is only returned in POST responses
+	// (reference §4); the projectadmin role reads it everywhere.
+	readOnCreateOnly bool
+	minLength        int // 0 = none
+	maxLength        int // 0 = none
+	options          []string
+	def              any // the default; nil = none
+	// adminOnly fields are only in the schemas of the admin role (§1.2).
+	adminOnly bool
 }
 
 type schemaDef struct {
@@ -46,6 +53,13 @@ var commonFields = []fieldDef{
 
 func withCommon(fields ...fieldDef) []fieldDef {
 	return append(append([]fieldDef{}, commonFields...), fields...)
+}
+
+// adminFields are the fields of registry and registryCredential that exist
+// only in the admin roles' schemas (reference §1.2).
+var adminFields = []fieldDef{
+	{name: "data", typ: "map[json]", nullable: true, adminOnly: true},
+	{name: "removeTime", typ: "date", nullable: true, adminOnly: true},
 }
 
 // schemas are served in this order.
@@ -84,6 +98,7 @@ var schemas = []schemaDef{
 			fieldDef{name: "serverAddress", typ: "string", create: true, required: true, minLength: 1},
 			fieldDef{name: "volumeAccessMode", typ: "string", nullable: true},
 			fieldDef{name: "volumeCapabilities", typ: "array[string]", nullable: true},
+			adminFields[0], adminFields[1],
 		),
 		actions: resourceActions, actionOutput: "storagePool",
 		filters: registryFilters, includeableLinks: []string{"account", "credentials"},
@@ -98,7 +113,9 @@ var schemas = []schemaDef{
 			fieldDef{name: "name", typ: "string", create: true, update: true, nullable: true, maxLength: 255},
 			fieldDef{name: "publicValue", typ: "string", create: true, update: true, nullable: true, maxLength: 4096},
 			fieldDef{name: "registryId", typ: "reference[registry]", create: true, required: true, maxLength: 255},
-			fieldDef{name: "secretValue", typ: "password", create: true, update: true, nullable: true, maxLength: 4096},
+			fieldDef{name: "secretValue", typ: "password", create: true, update: true, nullable: true, maxLength: 4096,
+				readOnCreateOnly: true},
+			adminFields[0], adminFields[1],
 		),
 		actions: resourceActions, actionOutput: "credential",
 		filters: credentialFilters, includeableLinks: []string{"images", "account", "registry", "instances"},
@@ -134,19 +151,12 @@ func (v view) renderSchema(d *schemaDef) jobj {
 		resMethods, colMethods = onlyGET(resMethods), onlyGET(colMethods)
 	}
 	fields := jobj{}
-	for _, f := range d.fields {
-		fo := jobj{{"type", f.typ}, {"default", nil}, {"unique", false}, {"nullable", f.nullable},
-			{"create", f.create && write}, {"required", f.required}, {"update", f.update && write}}
-		if f.minLength > 0 {
-			fo = append(fo, kv{"minLength", f.minLength})
+	for i := range d.fields {
+		f := &d.fields[i]
+		if f.adminOnly && v.role != "admin" {
+			continue
 		}
-		if f.maxLength > 0 {
-			fo = append(fo, kv{"maxLength", f.maxLength})
-		}
-		if f.options != nil {
-			fo = append(fo, kv{"options", f.options})
-		}
-		fields = append(fields, kv{f.name, fo})
+		fields = append(fields, kv{f.name, v.renderField(f, write)})
 	}
 	actions := jobj{}
 	if write {
@@ -173,6 +183,37 @@ func (v view) renderSchema(d *schemaDef) jobj {
 		out = append(out, kv{"parent", d.parent})
 	}
 	return out
+}
+
+// renderField writes a field as gdapi's Field is serialised by Cattle:
+// description (always null here), create, update and readOnCreateOnly are
+// always there; unique, nullable and required only when true; default,
+// minLength, maxLength and options only when set.
+func (v view) renderField(f *fieldDef, write bool) jobj {
+	fo := jobj{{"type", f.typ}, {"description", nil}, {"create", f.create && write}, {"update", f.update && write}}
+	if f.nullable {
+		fo = append(fo, kv{"nullable", true})
+	}
+	if f.unique {
+		fo = append(fo, kv{"unique", true})
+	}
+	if f.required {
+		fo = append(fo, kv{"required", true})
+	}
+	fo = append(fo, kv{"readOnCreateOnly", f.readOnCreateOnly && v.role != "projectadmin"})
+	if f.minLength > 0 {
+		fo = append(fo, kv{"minLength", f.minLength})
+	}
+	if f.maxLength > 0 {
+		fo = append(fo, kv{"maxLength", f.maxLength})
+	}
+	if f.options != nil {
+		fo = append(fo, kv{"options", f.options})
+	}
+	if f.def != nil {
+		fo = append(fo, kv{"default", f.def})
+	}
+	return fo
 }
 
 func nonNil(s []string) []string {

@@ -25,13 +25,19 @@
 //
 // Roles: an environment key acts with the "project" role in its project. An
 // account key needs a project (path, X-API-Project-Id header or ?projectId=)
-// it is a member of, and acts with its membership role: owner, member and
-// restricted behave like an environment key; projectadmin also sees
-// secretValue on every read; readonly may only read (POST, PUT, DELETE give
-// 405, actions give 422 InvalidAction because its schema has none). Without
-// a project an account key reads its own user account (empty lists, 404 by
-// id); an admin key reads every project and may not write. An admin key
-// with a project acts as an owner of it.
+// it is a member of (else 403), and acts with its membership role: owner,
+// member and restricted behave like an environment key; projectadmin also
+// sees secretValue on every read; readonly may only read (POST, PUT, DELETE
+// give 405, actions give 422 InvalidAction because its schema has none).
+// Without a project an account key is its own user account (role "user":
+// empty lists, 404 by id, 405 on create); an admin key (role "admin") reads
+// any object by id and lists across projects, and may not write. An admin
+// key with a project acts as an owner of it. GET /v1/projects lists the
+// projects a key reaches: its own, its memberships, or all for an admin.
+//
+// Access control off (Options.AccessControlOff): the key lookup runs first,
+// so a valid key acts as above; only requests without a key, with an
+// unknown access key or a wrong secret become the admin account 1a1.
 //
 // Faults: each API request draws its fault decision from a random sequence
 // seeded by Options.Seed (two draws per request whatever the rate, so the
@@ -88,9 +94,11 @@ type Options struct {
 	// defaults "simaccesskey" / "simsecretkey".
 	AccessKey string
 	SecretKey string
-	// AccessControlOff makes every request the admin account (reference §6),
-	// whatever credentials it sends, unless it sends
-	// "X-ENFORCE-AUTHENTICATION: true".
+	// AccessControlOff turns access control off (reference §6): a request
+	// with a valid key still acts as that key's own account, as in Cattle,
+	// where the key lookup runs before the admin fallback; a request without
+	// a key, with an unknown access key or a wrong secret is the admin
+	// account, unless it sends "X-ENFORCE-AUTHENTICATION: true" (then 401).
 	AccessControlOff bool
 	// TransitionDelay is how long each transitional state (registering,
 	// activating, deactivating, removing, purging, updating-*) lasts.
@@ -393,17 +401,22 @@ func (s *Server) AddEnvironmentKey(projectID, access, secret string) {
 
 // AddAccountKey adds an account (user) API key with its own new user account
 // "1a<N>". memberships maps project id → role: "owner", "member",
-// "restricted", "readonly" or "projectadmin". admin makes it an admin key
-// (access to every project).
+// "restricted", "readonly" or "projectadmin"; a member project that does not
+// exist yet is created (active, named after its id) before the user account
+// takes its id. admin makes it an admin key (access to every project).
 func (s *Server) AddAccountKey(access, secret string, admin bool, memberships map[string]string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	id := s.newAccountID()
-	s.addAccount(id, access, "active").user = true
 	m := map[string]string{}
 	for k, v := range memberships {
-		m[strings.ToLower(k)] = v
+		k = strings.ToLower(k)
+		m[k] = v
+		if _, ok := s.accounts[k]; !ok {
+			s.addProjectLocked(k, k)
+		}
 	}
+	id := s.newAccountID()
+	s.addAccount(id, access, "active").user = true
 	kind := kindUser
 	if admin {
 		kind = kindAdmin

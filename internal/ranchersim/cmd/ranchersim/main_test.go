@@ -34,7 +34,16 @@ func (s *syncBuffer) String() string {
 
 func get(t *testing.T, url, user, pass string) (int, http.Header, map[string]any) {
 	t.Helper()
-	req, _ := http.NewRequest("GET", url, nil)
+	return do(t, "GET", url, user, pass, "")
+}
+
+func do(t *testing.T, method, url, user, pass, reqBody string) (int, http.Header, map[string]any) {
+	t.Helper()
+	var rd io.Reader
+	if reqBody != "" {
+		rd = strings.NewReader(reqBody)
+	}
+	req, _ := http.NewRequest(method, url, rd)
 	if user != "" {
 		req.SetBasicAuth(user, pass)
 	}
@@ -123,6 +132,15 @@ func TestCommandFlags(t *testing.T) {
 		!strings.Contains(errOut.String(), "simaccesskey") || !strings.Contains(errOut.String(), "-transition-delay") {
 		t.Fatalf("-help: %d %q %q", code, out.String(), errOut.String())
 	}
+	// -help says what each key kind can do
+	for _, want := range []string{"-account-key AK:SK:PID[,PID…]", "-admin-key AK:SK", "-env-key PID:AK:SK",
+		"environment key", "account key", "admin key", "lists are empty", "creates are 405",
+		"lists exactly its projects", "GET any object by id", "lists every project",
+		"a valid key still acts as"} {
+		if !strings.Contains(errOut.String(), want) {
+			t.Fatalf("-help lacks %q:\n%s", want, errOut.String())
+		}
+	}
 	for _, args := range [][]string{{"-env-key", "bad"}, {"-fault-rate", "2"}, {"extra"}, {"-nope"}} {
 		var o, e syncBuffer
 		if code := run(args, &o, &e, nil); code != 2 || o.String() != "" {
@@ -158,4 +176,151 @@ func TestCommandFlags(t *testing.T) {
 		t.Fatalf("exit %d", code)
 	}
 	_, _ = io.ReadAll(pr)
+}
+
+// startCommand runs the command with args on a free port and returns its
+// URL, its stderr and a function that stops it and checks it exited 0.
+func startCommand(t *testing.T, args ...string) (string, *syncBuffer, func()) {
+	t.Helper()
+	stop := make(chan struct{})
+	pr, pw := io.Pipe()
+	stderr := &syncBuffer{}
+	done := make(chan int, 1)
+	go func() {
+		done <- run(append([]string{"-listen", "127.0.0.1:0", "-transition-delay", "0"}, args...), pw, stderr, stop)
+		pw.Close()
+	}()
+	sc := bufio.NewScanner(pr)
+	if !sc.Scan() {
+		t.Fatalf("no output; stderr: %s", stderr.String())
+	}
+	url := strings.TrimPrefix(sc.Text(), "RANCHER_URL=")
+	go func() { _, _ = io.Copy(io.Discard, pr) }()
+	return url, stderr, func() {
+		t.Helper()
+		close(stop)
+		if code := <-done; code != 0 {
+			t.Fatalf("exit %d; stderr: %s", code, stderr.String())
+		}
+	}
+}
+
+func projectIDs(t *testing.T, url, user, pass string) []string {
+	t.Helper()
+	status, _, body := get(t, url+"/v1/projects", user, pass)
+	if status != 200 {
+		t.Fatalf("GET /v1/projects as %s: %d", user, status)
+	}
+	var ids []string
+	for _, d := range body["data"].([]any) {
+		ids = append(ids, d.(map[string]any)["id"].(string))
+	}
+	return ids
+}
+
+func TestCommandAccountAndAdminKeys(t *testing.T) {
+	const acctSecret, otherSecret, adminSecret = "acct-secret-4f1", "other-secret-8c2", "admin-secret-3d9"
+	url, stderr, stop := startCommand(t,
+		"-env-key", "1a9:envkey:env-secret-77",
+		"-account-key", "acct:"+acctSecret+":1a5,1a7",
+		"-account-key", "other:"+otherSecret+":1A8",
+		"-admin-key", "adm:"+adminSecret)
+	defer stop()
+
+	// the listed projects exist, and each key sees what its kind may see
+	if got := strings.Join(projectIDs(t, url, "acct", acctSecret), ","); got != "1a5,1a7" {
+		t.Fatalf("account key's projects %s", got)
+	}
+	if got := strings.Join(projectIDs(t, url, "other", otherSecret), ","); got != "1a8" {
+		t.Fatalf("second account key's projects %s", got)
+	}
+	if got := strings.Join(projectIDs(t, url, "adm", adminSecret), ","); got != "1a5,1a7,1a8,1a9" {
+		t.Fatalf("admin key's projects %s", got)
+	}
+	status, hdr, _ := get(t, url+"/v1/projects/1a7/registrycredentials", "acct", acctSecret)
+	if status != 200 || hdr.Get("X-API-Account-Kind") != "user" || hdr.Get("X-API-Account-Id") != "1a7" {
+		t.Fatalf("account key in its project: %d %v", status, hdr)
+	}
+	for _, pid := range []string{"1a5", "1a7", "1a8", "1a9"} {
+		if u := hdr.Get("X-API-User-Id"); u == pid {
+			t.Fatalf("user account %s is also project %s", u, pid)
+		}
+	}
+	if status, _, _ := get(t, url+"/v1/projects/1a8/registrycredentials", "acct", acctSecret); status != 403 {
+		t.Fatalf("account key, not a member: %d", status)
+	}
+	if status, _, _ := do(t, "POST", url+"/v1/registries", "acct", acctSecret, `{"serverAddress":"a.example.com"}`); status != 405 {
+		t.Fatalf("account key without a project, create: %d", status)
+	}
+	if status, _, _ := do(t, "POST", url+"/v1/projects/1a7/registries", "acct", acctSecret, `{"serverAddress":"a.example.com"}`); status != 201 {
+		t.Fatalf("account key in its project, create: %d", status)
+	}
+	status, _, reg := do(t, "POST", url+"/v1/projects/1a8/registries", "adm", adminSecret, `{"serverAddress":"b.example.com"}`)
+	if status != 201 {
+		t.Fatalf("admin key in a project, create: %d", status)
+	}
+	if status, _, _ := get(t, url+"/v1/registries/"+reg["id"].(string), "adm", adminSecret); status != 200 {
+		t.Fatalf("admin key without a project, GET by id: %d", status)
+	}
+	if status, _, _ := do(t, "POST", url+"/v1/registries", "adm", adminSecret, `{"serverAddress":"c.example.com"}`); status != 405 {
+		t.Fatalf("admin key without a project, create: %d", status)
+	}
+	if status, hdr, _ := get(t, url+"/v1", "envkey", "env-secret-77"); status != 200 || hdr.Get("X-API-Account-Id") != "1a9" {
+		t.Fatalf("-env-key: %d %v", status, hdr)
+	}
+
+	log := stderr.String()
+	if !strings.Contains(log, "account key acct: owner of 1a5, 1a7") || !strings.Contains(log, "admin key adm") {
+		t.Fatalf("stderr: %s", log)
+	}
+	for _, secret := range []string{acctSecret, otherSecret, adminSecret, "env-secret-77"} {
+		if strings.Contains(log, secret) {
+			t.Fatal("a secret key is in the log")
+		}
+	}
+}
+
+func TestCommandNoAuthKeepsValidKeys(t *testing.T) {
+	url, _, stop := startCommand(t, "-no-auth", "-account-key", "acct:acct-secret:1a5", "-env-key", "1a7:k7:s7")
+	defer stop()
+	if status, hdr, _ := get(t, url+"/v1", "simaccesskey", "simsecretkey"); status != 200 ||
+		hdr.Get("X-API-Account-Kind") != "project" || hdr.Get("X-API-Account-Id") != "1a5" {
+		t.Fatalf("environment key: %d %v", status, hdr)
+	}
+	if status, _, _ := get(t, url+"/v1/projects/1a7/registrycredentials", "simaccesskey", "simsecretkey"); status != 403 {
+		t.Fatalf("environment key, other project: %d", status)
+	}
+	if status, hdr, _ := get(t, url+"/v1/registrycredentials", "acct", "acct-secret"); status != 200 ||
+		hdr.Get("X-API-Account-Kind") != "user" {
+		t.Fatalf("account key: %d %v", status, hdr)
+	}
+	for _, user := range []string{"", "nokey"} {
+		if status, hdr, _ := get(t, url+"/v1/projects/1a7/registrycredentials", user, "x"); status != 200 ||
+			hdr.Get("X-API-Account-Kind") != "admin" || hdr.Get("X-API-User-Id") != "1a1" {
+			t.Fatalf("key %q: %d %v", user, status, hdr)
+		}
+	}
+}
+
+func TestCommandKeyFlagErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{"-account-key", "bad"},
+		{"-account-key", "ak:sk"},
+		{"-account-key", "ak:sk:"},
+		{"-account-key", ":sk:1a5"},
+		{"-account-key", "ak:sk:1a5,x"},
+		{"-account-key", "ak:sk:1a1"},
+		{"-account-key", "ak:sk:1a0"},
+		{"-admin-key", "bad"},
+		{"-admin-key", "ak:"},
+		{"-admin-key", "ak:sk:1a5"},
+		{"-admin-key", "simaccesskey:x"},
+		{"-account-key", "ak:sk:1a5", "-admin-key", "ak:sk2"},
+		{"-env-key", "1a7:ak:sk", "-account-key", "ak:sk:1a5"},
+	} {
+		var o, e syncBuffer
+		if code := run(args, &o, &e, nil); code != 2 || o.String() != "" || e.String() == "" {
+			t.Fatalf("%v: exit %d, stdout %q, stderr %q", args, code, o.String(), e.String())
+		}
+	}
 }

@@ -1,0 +1,322 @@
+package provider
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/cattle-ops/terraform-provider-rancher/internal/ranchersim"
+)
+
+// The provider with the two other kinds of Rancher API keys: an account
+// key that is a member of several environments, and an admin key.
+
+const (
+	keysStaging     = "1a6"
+	keysAccountKey  = "ACCOUNTKEY00000000K01"
+	keysAccountSK   = "account-secret-keys-01"
+	keysAdminKey    = "ADMINKEY000000000K02"
+	keysAdminSK     = "admin-secret-keys-02"
+	keysOwnedByNone = "1a9"
+)
+
+// keysProvider is a provider block with the given key and, when not empty,
+// a default project.
+func (e *testEnv) keysProvider(accessKey, secretKey, projectID string) string {
+	project := ""
+	if projectID != "" {
+		project = fmt.Sprintf("\n  project_id = %q", projectID)
+	}
+	return fmt.Sprintf(`
+provider "rancher" {
+  api_url    = %q
+  access_key = %q
+  secret_key = %q%s
+}
+`, e.url, accessKey, secretKey, project)
+}
+
+// twoEnvironmentsConfig is a registry and a credential on it in each of two
+// projects. prodProject is written as the resources' project_id unless it
+// is empty (then the provider's project applies); suffix goes into every
+// name, so that a change of it is an in-place update.
+func twoEnvironmentsConfig(provider, prodProject, stagingProject, suffix string) string {
+	prod := ""
+	if prodProject != "" {
+		prod = fmt.Sprintf("\n  project_id     = %q", prodProject)
+	}
+	return provider + fmt.Sprintf(`
+resource "rancher_registry" "prod" {%[1]s
+  server_address = "registry.example.com"
+  name           = "prod-%[3]s"
+}
+
+resource "rancher_registry_credential" "prod" {%[1]s
+  registry_id  = rancher_registry.prod.id
+  email        = "ops@example.com"
+  name         = "prod-%[3]s"
+  public_value = "ops"
+  secret_value = "pw-prod"
+}
+
+resource "rancher_registry" "staging" {
+  project_id     = %[2]q
+  server_address = "registry.example.com"
+  name           = "staging-%[3]s"
+}
+
+resource "rancher_registry_credential" "staging" {
+  project_id   = %[2]q
+  registry_id  = rancher_registry.staging.id
+  email        = "ops@example.com"
+  name         = "staging-%[3]s"
+  public_value = "ops"
+  secret_value = "pw-staging"
+}
+
+data "rancher_registry_credential" "staging" {
+  project_id  = %[2]q
+  registry_id = rancher_registry.staging.id
+  name        = rancher_registry_credential.staging.name
+}
+
+data "rancher_registry" "staging" {
+  project_id     = %[2]q
+  server_address = rancher_registry.staging.server_address
+}
+`, prod, stagingProject, suffix)
+}
+
+// checkInProject asserts, in the simulator, that the credential and the
+// registry at the given addresses are active in project and carry name, and
+// that the credential holds secret.
+func (e *testEnv) checkInProject(credAddr, regAddr, project, name, secret string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		rs, ok := s.RootModule().Resources[credAddr]
+		if !ok {
+			return fmt.Errorf("%s not in state", credAddr)
+		}
+		c, ok := e.sim.Credential(rs.Primary.ID)
+		if !ok {
+			return fmt.Errorf("credential %s is not in the API", rs.Primary.ID)
+		}
+		rr, ok := s.RootModule().Resources[regAddr]
+		if !ok {
+			return fmt.Errorf("%s not in state", regAddr)
+		}
+		r, ok := e.sim.Registry(rr.Primary.ID)
+		if !ok {
+			return fmt.Errorf("registry %s is not in the API", rr.Primary.ID)
+		}
+		if c.ProjectID != project || c.State != "active" || c.RegistryID != r.ID || !strPtrEq(c.Name, name) {
+			return fmt.Errorf("credential %s is %s in project %s on registry %s named %s; want active in %s on %s named %q",
+				c.ID, c.State, c.ProjectID, c.RegistryID, deref(c.Name), project, r.ID, name)
+		}
+		if r.ProjectID != project || r.State != "active" || !strPtrEq(r.Name, name) {
+			return fmt.Errorf("registry %s is %s in project %s named %s; want active in %s named %q",
+				r.ID, r.State, r.ProjectID, deref(r.Name), project, name)
+		}
+		if !strPtrEq(c.SecretValue, secret) {
+			return fmt.Errorf("credential %s has not the configured secret", c.ID)
+		}
+		return nil
+	}
+}
+
+// allRemovedIn is a CheckDestroy: every credential and registry of the
+// projects is removed (credentials) or purged (registries).
+func (e *testEnv) allRemovedIn(projects ...string) resource.TestCheckFunc {
+	registriesGone := e.allRegistriesRemoved(projects...)
+	return func(s *terraform.State) error {
+		n := 0
+		for _, p := range projects {
+			for _, c := range e.sim.Credentials(p) {
+				n++
+				if c.State != "removed" && c.State != "purged" {
+					return fmt.Errorf("credential %s in project %s is %s after destroy, want removed", c.ID, p, c.State)
+				}
+			}
+		}
+		if n == 0 {
+			return fmt.Errorf("no credential was ever made in %v", projects)
+		}
+		return registriesGone(s)
+	}
+}
+
+// twoEnvironmentsSteps are the steps both key kinds go through: one apply
+// makes a registry and a credential in each project, a second one renames
+// all four in place, then each staging object is imported as
+// "<project_id>/<id>".
+func (e *testEnv) twoEnvironmentsSteps(provider, prodProject, prodConfigProject string) []resource.TestStep {
+	config := func(suffix string) string {
+		return twoEnvironmentsConfig(provider, prodConfigProject, keysStaging, suffix)
+	}
+	all := []string{"rancher_registry.prod", "rancher_registry_credential.prod", "rancher_registry.staging",
+		"rancher_registry_credential.staging"}
+	expectAll := func(action plancheck.ResourceActionType) []plancheck.PlanCheck {
+		var out []plancheck.PlanCheck
+		for _, addr := range all {
+			out = append(out, plancheck.ExpectResourceAction(addr, action))
+		}
+		return out
+	}
+	projectChecks := []statecheck.StateCheck{
+		statecheck.ExpectKnownValue("rancher_registry.prod", tfjsonpath.New("project_id"), knownvalue.StringExact(prodProject)),
+		statecheck.ExpectKnownValue("rancher_registry_credential.prod", tfjsonpath.New("project_id"), knownvalue.StringExact(prodProject)),
+		statecheck.ExpectKnownValue("rancher_registry.staging", tfjsonpath.New("project_id"), knownvalue.StringExact(keysStaging)),
+		statecheck.ExpectKnownValue("rancher_registry_credential.staging", tfjsonpath.New("project_id"), knownvalue.StringExact(keysStaging)),
+		statecheck.ExpectKnownValue("data.rancher_registry_credential.staging", tfjsonpath.New("project_id"), knownvalue.StringExact(keysStaging)),
+		statecheck.ExpectKnownValue("data.rancher_registry.staging", tfjsonpath.New("project_id"), knownvalue.StringExact(keysStaging)),
+	}
+	return []resource.TestStep{
+		{
+			Config: config("one"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply:             expectAll(plancheck.ResourceActionCreate),
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			ConfigStateChecks: projectChecks,
+			Check: resource.ComposeAggregateTestCheckFunc(
+				e.checkInProject("rancher_registry_credential.prod", "rancher_registry.prod", prodProject, "prod-one", "pw-prod"),
+				e.checkInProject("rancher_registry_credential.staging", "rancher_registry.staging", keysStaging, "staging-one", "pw-staging"),
+				resource.TestCheckResourceAttrPair("data.rancher_registry_credential.staging", "id",
+					"rancher_registry_credential.staging", "id"),
+				resource.TestCheckResourceAttrPair("data.rancher_registry.staging", "id", "rancher_registry.staging", "id"),
+				resource.TestCheckResourceAttr("rancher_registry_credential.staging", "state", "active"),
+			),
+		},
+		{
+			Config: config("two"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply:             expectAll(plancheck.ResourceActionUpdate),
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			ConfigStateChecks: projectChecks,
+			Check: resource.ComposeAggregateTestCheckFunc(
+				e.checkInProject("rancher_registry_credential.prod", "rancher_registry.prod", prodProject, "prod-two", "pw-prod"),
+				e.checkInProject("rancher_registry_credential.staging", "rancher_registry.staging", keysStaging, "staging-two", "pw-staging"),
+			),
+		},
+		{
+			ResourceName:            "rancher_registry_credential.staging",
+			ImportState:             true,
+			ImportStateIdFunc:       importID("rancher_registry_credential.staging", true),
+			ImportStateVerify:       true,
+			ImportStateVerifyIgnore: []string{"secret_value"},
+		},
+		{
+			ResourceName:      "rancher_registry.staging",
+			ImportState:       true,
+			ImportStateIdFunc: importID("rancher_registry.staging", true),
+			ImportStateVerify: true,
+		},
+	}
+}
+
+// TestAccKeys_accountKeyTwoEnvironments: an account key that is an owner of
+// two environments manages objects in both in one apply, the provider's
+// project for one, an explicit project_id for the other.
+func TestAccKeys_accountKeyTwoEnvironments(t *testing.T) {
+	e := newTestEnv(t)
+	// 1a6 is made by the simulator for the membership; 1a9 is a project the
+	// key is no member of.
+	e.sim.AddAccountKey(keysAccountKey, keysAccountSK, false, map[string]string{testProject: "owner", keysStaging: "owner"})
+	e.sim.AddProject(keysOwnedByNone, "Elsewhere")
+	provider := e.keysProvider(keysAccountKey, keysAccountSK, testProject)
+	steps := e.twoEnvironmentsSteps(provider, testProject, "")
+	steps = append(steps, resource.TestStep{
+		// a project the key is not a member of: Cattle answers 403
+		Config: provider + fmt.Sprintf(`
+resource "rancher_registry" "elsewhere" {
+  project_id     = %q
+  server_address = "registry.example.com"
+}
+`, keysOwnedByNone),
+		ExpectError: messageRegexp("cannot reach project " + keysOwnedByNone),
+	})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
+			e.allRemovedIn(testProject, keysStaging),
+			func(*terraform.State) error {
+				if n := len(e.sim.Registries(keysOwnedByNone)); n != 0 {
+					return fmt.Errorf("%d registries made in project %s, which the key cannot reach", n, keysOwnedByNone)
+				}
+				return nil
+			},
+		),
+		Steps: steps,
+	})
+}
+
+// TestAccKeys_adminKey: an admin key, with no default project, manages
+// objects in two environments named by project_id; a resource without one
+// cannot be placed.
+func TestAccKeys_adminKey(t *testing.T) {
+	e := newTestEnv(t)
+	e.sim.AddProject(keysStaging, "Staging")
+	e.sim.AddAccountKey(keysAdminKey, keysAdminSK, true, nil)
+	provider := e.keysProvider(keysAdminKey, keysAdminSK, "")
+	steps := []resource.TestStep{{
+		// no project anywhere: the admin key is no environment's own key
+		Config: provider + `
+resource "rancher_registry" "nowhere" {
+  server_address = "registry.example.com"
+}
+`,
+		ExpectError: messageRegexp(`belongs to a "admin" account, not to one environment; set project_id`),
+	}}
+	steps = append(steps, e.twoEnvironmentsSteps(provider, testProject, testProject)...)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		CheckDestroy:             e.allRemovedIn(testProject, keysStaging),
+		Steps:                    steps,
+	})
+}
+
+// TestAccKeys_adminKeyDefaultProject: an admin key with a default project
+// acts in it like an environment key of that project.
+func TestAccKeys_adminKeyDefaultProject(t *testing.T) {
+	e := newTestEnv(t)
+	e.sim.AddProject(keysStaging, "Staging")
+	e.sim.AddAccountKey(keysAdminKey, keysAdminSK, true, nil)
+	config := e.keysProvider(keysAdminKey, keysAdminSK, keysStaging) + `
+resource "rancher_registry" "test" {
+  server_address = "registry.example.com"
+}
+
+resource "rancher_registry_credential" "test" {
+  registry_id  = rancher_registry.test.id
+  email        = "ops@example.com"
+  public_value = "ops"
+  secret_value = "pw"
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		CheckDestroy:             e.allRemovedIn(keysStaging),
+		Steps: []resource.TestStep{{
+			Config: config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("project_id"), knownvalue.StringExact(keysStaging)),
+				statecheck.ExpectKnownValue(registryAddr, tfjsonpath.New("project_id"), knownvalue.StringExact(keysStaging)),
+			},
+			Check: e.checkAPI(func(c ranchersim.Credential) error {
+				if c.ProjectID != keysStaging || c.State != "active" {
+					return fmt.Errorf("credential %s is %s in project %s", c.ID, c.State, c.ProjectID)
+				}
+				return nil
+			}),
+		}},
+	})
+}
