@@ -29,8 +29,9 @@ func terraformPath(t *testing.T) string {
 
 // devOverridesConfig builds the provider from this checkout and writes a
 // CLI configuration that makes Terraform use it with no network: a
-// dev_overrides entry, and a filesystem mirror for init.
-func devOverridesConfig(t *testing.T, dir string) string {
+// dev_overrides entry, and a filesystem mirror for init, which also holds
+// the extra providers.
+func devOverridesConfig(t *testing.T, dir string, extra ...mirroredProvider) string {
 	t.Helper()
 	bin := filepath.Join(dir, "bin")
 	build := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-rancher"), "github.com/cattle-ops/terraform-provider-rancher")
@@ -50,6 +51,11 @@ func devOverridesConfig(t *testing.T, dir string) string {
 			t.Fatal(err)
 		}
 	}
+	include := `"cattle-ops/rancher"`
+	for _, m := range extra {
+		m.install(t, filepath.Join(dir, "mirror"))
+		include += fmt.Sprintf(", %q", m.source)
+	}
 	config := filepath.Join(dir, "terraformrc")
 	writeFile(t, config, fmt.Sprintf(`
 provider_installation {
@@ -58,10 +64,10 @@ provider_installation {
   }
   filesystem_mirror {
     path    = %q
-    include = ["cattle-ops/rancher"]
+    include = [%s]
   }
 }
-`, bin, filepath.Join(dir, "mirror")))
+`, bin, filepath.Join(dir, "mirror"), include))
 	return config
 }
 

@@ -13,9 +13,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 )
 
-// legacyStateFile is a state written by hashicorp/rancher v1.5.0: one
+// legacyStateFile is a state file (terraform.tfstate) written by
+// hashicorp/rancher v1.5.0: one
 // registry and two credentials (the passwords are fake).
-const legacyStateFile = "testdata/legacy-v1.5.0.tfstate"
+const legacyStateFile = "testdata/legacy-v1.5.0-state.json"
 
 // legacyInstances returns the raw attributes of each instance of a resource
 // type in the legacy state, by resource name.

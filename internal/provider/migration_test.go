@@ -1,0 +1,532 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+
+	goversion "github.com/hashicorp/go-version"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/cattle-ops/terraform-provider-rancher/internal/rancher"
+)
+
+// Switching from the archived hashicorp/rancher provider: a state it wrote,
+// with a registry in a second environment and credentials that never
+// recorded their environment, must switch with nothing lost or replaced.
+// These tests run the terraform CLI themselves: terraform-plugin-testing
+// cannot start from a state written by another provider.
+
+const (
+	migrationAccessKey = "MIGRATIONACCOUNTKEY1"
+	migrationSecretKey = "migration-account-secret-1"
+	migrationStaging   = "1a7"
+)
+
+// legacyWorld is a Rancher with what the archived provider made: registry
+// "internal" in the staging environment with two credentials, registry "hub"
+// in the default one with one credential. An account key reaches both
+// environments, as the keys of multi-environment users do.
+type legacyWorld struct {
+	e                           *testEnv
+	internal, hub               string // registry ids
+	ciCred, deployCred, hubCred string
+}
+
+func newLegacyWorld(t *testing.T) *legacyWorld {
+	t.Helper()
+	e := newTestEnv(t)
+	e.sim.AddAccountKey(migrationAccessKey, migrationSecretKey, false,
+		map[string]string{testProject: "owner", migrationStaging: "owner"})
+	w := &legacyWorld{e: e}
+	var err error
+	if w.internal, err = e.sim.CreateRegistry(migrationStaging, "registry.example.com"); err != nil {
+		t.Fatal(err)
+	}
+	w.hub = e.registry(t, "hub.example.com")
+	account := e.apiClient(t, migrationAccessKey, migrationSecretKey)
+	name := func(project, id, name, description string) {
+		u := rancher.RegistryUpdate{Name: rancher.SetField(&name)}
+		if description != "" {
+			u.Description = rancher.SetField(&description)
+		}
+		if _, err := account.UpdateRegistry(context.Background(), project, id, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	name(migrationStaging, w.internal, "internal", "Images built by CI")
+	name(testProject, w.hub, "hub", "")
+	w.ciCred = makeLegacyCredential(t, account, migrationStaging, w.internal, "ci-pull", "Pulls images built by CI", "ci-bot", "FAKE-ci-password")
+	w.deployCred = makeLegacyCredential(t, account, migrationStaging, w.internal, "deploy-pull", "", "deploy-bot", "FAKE-deploy-token")
+	w.hubCred = makeLegacyCredential(t, account, testProject, w.hub, "hub-pull", "", "hub-bot", "FAKE-hub-token")
+	return w
+}
+
+// writeLegacyState writes the state hashicorp/rancher v1.5.0 keeps for this
+// world: the shipped state file of that provider, with this world's ids,
+// the registry in the staging environment, and a second registry and
+// credential in the default one.
+func (w *legacyWorld) writeLegacyState(t *testing.T, path string) {
+	t.Helper()
+	b, err := os.ReadFile(legacyStateFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st map[string]any
+	if err := json.Unmarshal(b, &st); err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]map[string]any{}
+	for _, r := range st["resources"].([]any) {
+		r := r.(map[string]any)
+		byName[r["type"].(string)+"."+r["name"].(string)] = r
+	}
+	set := func(addr string, attrs map[string]any) {
+		in := byName[addr]["instances"].([]any)[0].(map[string]any)
+		for k, v := range attrs {
+			in["attributes"].(map[string]any)[k] = v
+		}
+	}
+	set("rancher_registry.internal", map[string]any{"id": w.internal, "environment_id": migrationStaging})
+	set("rancher_registry_credential.ci", map[string]any{"id": w.ciCred, "registry_id": w.internal, "secret_value": "FAKE-ci-password"})
+	set("rancher_registry_credential.deploy", map[string]any{"id": w.deployCred, "registry_id": w.internal, "secret_value": "FAKE-deploy-token"})
+
+	copyResource := func(from, name string, attrs map[string]any) {
+		var r map[string]any
+		b, _ := json.Marshal(byName[from])
+		_ = json.Unmarshal(b, &r)
+		r["name"] = name
+		r["instances"].([]any)[0].(map[string]any)["attributes"] = attrs
+		st["resources"] = append(st["resources"].([]any), r)
+	}
+	copyResource("rancher_registry.internal", "hub", map[string]any{
+		"id": w.hub, "environment_id": testProject, "name": "hub", "description": "", "server_address": "hub.example.com"})
+	copyResource("rancher_registry_credential.deploy", "hub", map[string]any{
+		"id": w.hubCred, "registry_id": w.hub, "name": "hub-pull", "description": "", "email": nil,
+		"public_value": "hub-bot", "secret_value": "FAKE-hub-token"})
+	out, err := json.MarshalIndent(st, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, path, string(out))
+}
+
+// resources is the configuration of this world's objects, rewritten as the
+// migration guide says: environment_id is project_id, email is set, and the
+// credentials of another environment than the provider's take their
+// registry's project. Each address is name+suffix; extra goes into every
+// block (a provider meta-argument).
+func (w *legacyWorld) resources(suffix, extra string) string {
+	return fmt.Sprintf(`
+resource "rancher_registry" "internal%[1]s" {%[2]s
+  name           = "internal"
+  description    = "Images built by CI"
+  server_address = "registry.example.com"
+  project_id     = %[3]q
+}
+
+resource "rancher_registry_credential" "ci%[1]s" {%[2]s
+  name         = "ci-pull"
+  description  = "Pulls images built by CI"
+  registry_id  = rancher_registry.internal%[1]s.id
+  project_id   = rancher_registry.internal%[1]s.project_id
+  email        = "ci@example.com"
+  public_value = "ci-bot"
+  secret_value = "FAKE-ci-password"
+}
+
+resource "rancher_registry_credential" "deploy%[1]s" {%[2]s
+  name         = "deploy-pull"
+  registry_id  = rancher_registry.internal%[1]s.id
+  email        = "ci@example.com"
+  public_value = "deploy-bot"
+  secret_value = "FAKE-deploy-token"
+}
+
+resource "rancher_registry" "hub%[1]s" {%[2]s
+  name           = "hub"
+  server_address = "hub.example.com"
+}
+
+resource "rancher_registry_credential" "hub%[1]s" {%[2]s
+  name         = "hub-pull"
+  registry_id  = rancher_registry.hub%[1]s.id
+  email        = "ci@example.com"
+  public_value = "hub-bot"
+  secret_value = "FAKE-hub-token"
+}
+`, suffix, extra, migrationStaging)
+}
+
+// providerBlock configures this provider as a migrated configuration would:
+// the legacy /v2-beta URL, an account key and a default project.
+func (w *legacyWorld) providerBlock(localName string) string {
+	return fmt.Sprintf(`
+provider %q {
+  api_url    = "%s/v2-beta"
+  access_key = %q
+  secret_key = %q
+  project_id = %q
+}
+`, localName, w.e.url, migrationAccessKey, migrationSecretKey, testProject)
+}
+
+// checkNothingLost asserts that every object of the world is still there,
+// and active, in its own environment.
+func (w *legacyWorld) checkNothingLost(t *testing.T) {
+	t.Helper()
+	for id, project := range map[string]string{w.ciCred: migrationStaging, w.deployCred: migrationStaging, w.hubCred: testProject} {
+		c, ok := w.e.sim.Credential(id)
+		if !ok || c.State != "active" || c.ProjectID != project {
+			t.Errorf("credential %s: %+v, want active in %s", id, c, project)
+		}
+	}
+	for id, project := range map[string]string{w.internal: migrationStaging, w.hub: testProject} {
+		r, ok := w.e.sim.Registry(id)
+		if !ok || r.State != "active" || r.ProjectID != project {
+			t.Errorf("registry %s: %+v, want active in %s", id, r, project)
+		}
+	}
+	if n := len(w.e.sim.Credentials(testProject)) + len(w.e.sim.Credentials(migrationStaging)); n != 3 {
+		t.Errorf("%d credentials in Rancher, want the 3 the legacy provider made", n)
+	}
+}
+
+// checkAllRemoved asserts that destroy removed every object.
+func (w *legacyWorld) checkAllRemoved(t *testing.T) {
+	t.Helper()
+	for _, id := range []string{w.ciCred, w.deployCred, w.hubCred} {
+		if c, _ := w.e.sim.Credential(id); c.State != "removed" && c.State != "purged" {
+			t.Errorf("credential %s is %s after destroy", id, c.State)
+		}
+	}
+	for _, id := range []string{w.internal, w.hub} {
+		if r, _ := w.e.sim.Registry(id); r.State != "purged" {
+			t.Errorf("registry %s is %s after destroy, want purged", id, r.State)
+		}
+	}
+}
+
+// makeLegacyCredential creates an active credential outside Terraform, as
+// the archived provider left it, and returns its id.
+func makeLegacyCredential(t *testing.T, c *rancher.Client, projectID, registryID, name, description, user, secret string) string {
+	t.Helper()
+	ctx := context.Background()
+	in := rancher.RegistryCredentialCreate{RegistryID: registryID, Email: "ci@example.com", Name: &name, PublicValue: &user, SecretValue: &secret}
+	if description != "" {
+		in.Description = &description
+	}
+	cred, err := c.CreateRegistryCredential(ctx, projectID, in)
+	if err != nil {
+		t.Fatalf("creating credential %s: %v", name, err)
+	}
+	if _, err := c.WaitRegistryCredential(ctx, projectID, cred.ID, rancher.StateActive); err != nil {
+		t.Fatalf("waiting for credential %s: %v", cred.ID, err)
+	}
+	return cred.ID
+}
+
+// cliWorkdir runs the terraform CLI in a working directory with this
+// provider (dev_overrides) and a stand-in of hashicorp/rancher 1.5.0
+// installable from a filesystem mirror.
+type cliWorkdir struct {
+	t       *testing.T
+	tf, dir string
+	env     []string
+	version *goversion.Version
+}
+
+func newCLIWorkdir(t *testing.T) *cliWorkdir {
+	t.Helper()
+	if os.Getenv(resource.EnvTfAcc) == "" {
+		t.Skipf("acceptance test: set %s=1 to run it", resource.EnvTfAcc)
+	}
+	dir := t.TempDir()
+	standIn := filepath.Join(dir, "legacy", "terraform-provider-rancher_v1.5.0")
+	build := exec.Command("go", "build", "-o", standIn, "./testdata/legacyschema")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building the hashicorp/rancher stand-in: %v\n%s", err, out)
+	}
+	config := devOverridesConfig(t, dir, mirroredProvider{source: "hashicorp/rancher", version: "1.5.0", binary: standIn})
+	w := &cliWorkdir{t: t, tf: terraformPath(t), dir: filepath.Join(dir, "work"),
+		env: append(os.Environ(), "TF_CLI_CONFIG_FILE="+config, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")}
+	if err := os.MkdirAll(w.dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var v struct {
+		Version string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal([]byte(w.run("version", "-json")), &v); err != nil {
+		t.Fatal(err)
+	}
+	ver, err := goversion.NewVersion(v.Version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.version = ver.Core()
+	return w
+}
+
+// skipBelow skips the test on a CLI older than min, saying why.
+func (w *cliWorkdir) skipBelow(minimum, why string) {
+	w.t.Helper()
+	if w.version.LessThan(goversion.Must(goversion.NewVersion(minimum))) {
+		w.t.Skipf("%s needs Terraform %s or later; this CLI is %s", why, minimum, w.version)
+	}
+}
+
+func (w *cliWorkdir) exec(args ...string) (string, error) {
+	cmd := exec.Command(w.tf, args...)
+	cmd.Dir, cmd.Env = w.dir, w.env
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+// run runs a command that must succeed and returns its output.
+func (w *cliWorkdir) run(args ...string) string {
+	w.t.Helper()
+	out, err := w.exec(args...)
+	if err != nil {
+		w.t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return out
+}
+
+// plannedChange is one resource change of a saved plan.
+type plannedChange struct {
+	Address string
+	Actions []string
+	Import  bool
+}
+
+// plan saves a plan and returns its resource changes.
+func (w *cliWorkdir) plan() []plannedChange {
+	w.t.Helper()
+	w.run("plan", "-input=false", "-no-color", "-out=tfplan")
+	var p struct {
+		ResourceChanges []struct {
+			Address string `json:"address"`
+			Change  struct {
+				Actions   []string        `json:"actions"`
+				Importing json.RawMessage `json:"importing"`
+			} `json:"change"`
+		} `json:"resource_changes"`
+	}
+	if err := json.Unmarshal([]byte(w.run("show", "-json", "tfplan")), &p); err != nil {
+		w.t.Fatal(err)
+	}
+	var out []plannedChange
+	for _, rc := range p.ResourceChanges {
+		out = append(out, plannedChange{Address: rc.Address, Actions: rc.Change.Actions,
+			Import: len(rc.Change.Importing) > 0 && string(rc.Change.Importing) != "null"})
+	}
+	return out
+}
+
+// expectNoChanges asserts that a plan is empty (exit code 0 of
+// -detailed-exitcode).
+func (w *cliWorkdir) expectNoChanges() {
+	w.t.Helper()
+	if out, err := w.exec("plan", "-input=false", "-no-color", "-detailed-exitcode"); err != nil {
+		w.t.Fatalf("plan after apply is not empty: %v\n%s", err, out)
+	}
+}
+
+// checkPlan asserts that no change creates, deletes or replaces anything
+// and that each address has the actions wanted of it.
+func checkPlan(t *testing.T, changes []plannedChange, want map[string][]string, imports int) {
+	t.Helper()
+	got := map[string][]string{}
+	n := 0
+	for _, c := range changes {
+		got[c.Address] = c.Actions
+		if slices.Contains(c.Actions, "create") || slices.Contains(c.Actions, "delete") {
+			t.Errorf("%s is planned %v: the migration must not create, destroy or replace anything", c.Address, c.Actions)
+		}
+		if c.Import {
+			n++
+		}
+	}
+	for addr, actions := range want {
+		if !slices.Equal(got[addr], actions) {
+			t.Errorf("%s: planned %v, want %v", addr, got[addr], actions)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("plan has changes for %d addresses, want %d: %v", len(got), len(want), got)
+	}
+	if n != imports {
+		t.Errorf("plan imports %d objects, want %d", n, imports)
+	}
+}
+
+// The whole switch: terraform state replace-provider, then the rewritten
+// configuration. The first plan adds, destroys and replaces nothing; apply
+// and destroy then work.
+func TestAccMigration_replaceProvider(t *testing.T) {
+	w := newCLIWorkdir(t)
+	world := newLegacyWorld(t)
+	state := filepath.Join(w.dir, "terraform.tfstate")
+	world.writeLegacyState(t, state)
+
+	host := "registry.terraform.io"
+	if h := os.Getenv("TF_ACC_PROVIDER_HOST"); h != "" {
+		host = h
+	}
+	w.run("state", "replace-provider", "-auto-approve", "registry.terraform.io/hashicorp/rancher", host+"/cattle-ops/rancher")
+	writeFile(t, filepath.Join(w.dir, "main.tf"), `
+terraform {
+  required_providers {
+    rancher = {
+      source = "cattle-ops/rancher"
+    }
+  }
+}
+`+world.providerBlock("rancher")+world.resources("", ""))
+	w.run("init", "-input=false", "-no-color")
+
+	noop := []string{"no-op"}
+	checkPlan(t, w.plan(), map[string][]string{
+		"rancher_registry.internal": noop, "rancher_registry.hub": noop,
+		"rancher_registry_credential.ci": noop, "rancher_registry_credential.deploy": noop, "rancher_registry_credential.hub": noop,
+	}, 0)
+	w.run("apply", "-input=false", "-no-color", "tfplan")
+	world.checkNothingLost(t)
+	// The first refresh recorded each credential's environment.
+	st := w.run("show", "-json")
+	for _, want := range []string{`"project_id":"` + migrationStaging + `"`, `"secret_value":"FAKE-ci-password"`} {
+		if !strings.Contains(st, want) {
+			t.Errorf("state after apply lacks %s:\n%s", want, st)
+		}
+	}
+	w.expectNoChanges()
+	w.run("destroy", "-auto-approve", "-input=false", "-no-color")
+	world.checkAllRemoved(t)
+}
+
+// sideBySideProviders keeps hashicorp/rancher as "rancher" for the types it
+// still manages and adds this provider as "cattle".
+func (w *legacyWorld) sideBySideProviders() string {
+	return fmt.Sprintf(`
+terraform {
+  required_providers {
+    rancher = {
+      source  = "hashicorp/rancher"
+      version = "1.5.0"
+    }
+    cattle = {
+      source = "cattle-ops/rancher"
+    }
+  }
+}
+
+provider "rancher" {
+  api_url    = "%s/v2-beta"
+  access_key = %q
+  secret_key = %q
+}
+`, w.e.url, migrationAccessKey, migrationSecretKey) + w.providerBlock("cattle")
+}
+
+var legacyAddresses = []string{
+	"rancher_registry.internal", "rancher_registry.hub",
+	"rancher_registry_credential.ci", "rancher_registry_credential.deploy", "rancher_registry_credential.hub",
+}
+
+// Side by side, with moved blocks (Terraform 1.8+): the provider takes each
+// object's state over from the archived provider, the password included, so
+// nothing is even updated.
+func TestAccMigration_sideBySideMoved(t *testing.T) {
+	w := newCLIWorkdir(t)
+	w.skipBelow("1.8.0", "moving a resource between providers")
+	world := newLegacyWorld(t)
+	world.writeLegacyState(t, filepath.Join(w.dir, "terraform.tfstate"))
+
+	moved := ""
+	want := map[string][]string{}
+	for _, addr := range legacyAddresses {
+		moved += fmt.Sprintf("\nmoved {\n  from = %s\n  to   = %s_v1\n}\n", addr, addr)
+		want[addr+"_v1"] = []string{"no-op"}
+	}
+	writeFile(t, filepath.Join(w.dir, "main.tf"), world.sideBySideProviders()+world.resources("_v1", "\n  provider = cattle\n")+moved)
+	w.run("init", "-input=false", "-no-color")
+	checkPlan(t, w.plan(), want, 0)
+	w.run("apply", "-input=false", "-no-color", "tfplan")
+	world.checkNothingLost(t)
+	w.expectNoChanges()
+	w.run("destroy", "-auto-approve", "-input=false", "-no-color")
+	world.checkAllRemoved(t)
+}
+
+// Side by side, with removed and import blocks (Terraform 1.7+), by the
+// archived provider's import ids: one apply forgets the legacy entries and
+// imports every object. Rancher never returns a password, so each
+// credential's secret_value is an in-place update; nothing is replaced.
+func TestAccMigration_sideBySideRemovedAndImported(t *testing.T) {
+	w := newCLIWorkdir(t)
+	w.skipBelow("1.7.0", "removed blocks")
+	world := newLegacyWorld(t)
+	world.writeLegacyState(t, filepath.Join(w.dir, "terraform.tfstate"))
+
+	blocks := ""
+	for _, addr := range legacyAddresses {
+		blocks += fmt.Sprintf("\nremoved {\n  from = %s\n  lifecycle {\n    destroy = false\n  }\n}\n", addr)
+	}
+	// The ids the archived provider documented: <environment_id>/<registry_id>
+	// and <registry_id>/<credential_id>; and a bare id, found wherever the
+	// key reaches.
+	for addr, id := range map[string]string{
+		"rancher_registry.internal_v1":          migrationStaging + "/" + world.internal,
+		"rancher_registry.hub_v1":               world.hub,
+		"rancher_registry_credential.ci_v1":     world.internal + "/" + world.ciCred,
+		"rancher_registry_credential.deploy_v1": world.deployCred,
+		"rancher_registry_credential.hub_v1":    world.hub + "/" + world.hubCred,
+	} {
+		blocks += fmt.Sprintf("\nimport {\n  provider = cattle\n  to       = %s\n  id       = %q\n}\n", addr, id)
+	}
+	writeFile(t, filepath.Join(w.dir, "main.tf"), world.sideBySideProviders()+world.resources("_v1", "\n  provider = cattle\n")+blocks)
+	w.run("init", "-input=false", "-no-color")
+
+	forget, noop, update := []string{"forget"}, []string{"no-op"}, []string{"update"}
+	want := map[string][]string{
+		"rancher_registry.internal_v1": noop, "rancher_registry.hub_v1": noop,
+		"rancher_registry_credential.ci_v1": update, "rancher_registry_credential.deploy_v1": update, "rancher_registry_credential.hub_v1": update,
+	}
+	for _, addr := range legacyAddresses {
+		want[addr] = forget
+	}
+	checkPlan(t, w.plan(), want, 5)
+	w.run("apply", "-input=false", "-no-color", "tfplan")
+	world.checkNothingLost(t)
+	w.expectNoChanges()
+	w.run("destroy", "-auto-approve", "-input=false", "-no-color")
+	world.checkAllRemoved(t)
+}
+
+// mirroredProvider is another provider binary for the filesystem mirror.
+type mirroredProvider struct {
+	source, version, binary string // source is NAMESPACE/TYPE
+}
+
+func (m mirroredProvider) install(t *testing.T, mirror string) {
+	t.Helper()
+	b, err := os.ReadFile(m.binary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := "terraform-provider-" + m.source[strings.LastIndex(m.source, "/")+1:] + "_v" + m.version
+	for _, host := range []string{"registry.terraform.io", "registry.opentofu.org"} {
+		p := filepath.Join(mirror, host, m.source, m.version, runtime.GOOS+"_"+runtime.GOARCH, name)
+		writeFile(t, p, string(b))
+		if err := os.Chmod(p, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
