@@ -13,9 +13,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 )
 
-// legacyStateFile is a state file (terraform.tfstate) written by
-// hashicorp/rancher v1.5.0: one
-// registry and two credentials (the passwords are fake).
+// legacyStateFile is a terraform.tfstate written by hashicorp/rancher
+// v1.5.0: one registry and two credentials (the passwords are fake).
 const legacyStateFile = "testdata/legacy-v1.5.0-state.json"
 
 // legacyInstances returns the raw attributes of each instance of a resource

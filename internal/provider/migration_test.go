@@ -14,6 +14,12 @@ import (
 
 	goversion "github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/cattle-ops/terraform-provider-rancher/internal/rancher"
 )
@@ -529,4 +535,155 @@ func (m mirroredProvider) install(t *testing.T, mirror string) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// adoptionConfig is a registry and a credential in the staging environment,
+// managed with the account key while the provider's project is the default.
+func (w *legacyWorld) adoptionConfig(accessKey, secretKey, serverAddress string) string {
+	return fmt.Sprintf(`
+provider "rancher" {
+  api_url    = %q
+  access_key = %q
+  secret_key = %q
+  project_id = %q
+}
+
+resource "rancher_registry" "internal" {
+  project_id     = %q
+  server_address = %q
+  name           = "internal"
+  description    = "Images built by CI"
+}
+
+resource "rancher_registry_credential" "ci" {
+  project_id   = rancher_registry.internal.project_id
+  registry_id  = rancher_registry.internal.id
+  name         = "ci-pull"
+  description  = "Pulls images built by CI"
+  email        = "ci@example.com"
+  public_value = "ci-bot"
+  secret_value = "FAKE-ci-password"
+}
+`, w.e.url, accessKey, secretKey, testProject, migrationStaging, serverAddress)
+}
+
+// Import by every id form the archived provider documented, and by bare
+// ids, of objects outside the provider's project: each is found where it
+// is, with its project recorded, and the plan after it replaces nothing.
+func TestAccMigration_importLegacyIDs(t *testing.T) {
+	w := newLegacyWorld(t)
+	config := w.adoptionConfig(migrationAccessKey, migrationSecretKey, "registry.example.com")
+	importBlock := func(to, id string) string { return fmt.Sprintf("\nimport {\n  to = %s\n  id = %q\n}\n", to, id) }
+	stateIs := func(addr, id string) []statecheck.StateCheck {
+		return []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact(id)),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("project_id"), knownvalue.StringExact(migrationStaging)),
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_5_0)},
+		Steps: []resource.TestStep{
+			{
+				// The archived provider's forms: <environment_id>/<registry_id>
+				// and <registry_id>/<credential_id>. The credential's password
+				// is unknown after import: an in-place update, no replacement.
+				Config: config + importBlock("rancher_registry.internal", migrationStaging+"/"+w.internal) +
+					importBlock("rancher_registry_credential.ci", w.internal+"/"+w.ciCred),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("rancher_registry.internal", plancheck.ResourceActionNoop),
+					plancheck.ExpectResourceAction("rancher_registry_credential.ci", plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: append(stateIs("rancher_registry.internal", w.internal), stateIs("rancher_registry_credential.ci", w.ciCred)...),
+			},
+			{
+				// Bare ids: not in the provider's project (1a5), found in staging.
+				ResourceName:            "rancher_registry_credential.ci",
+				ImportState:             true,
+				ImportStateId:           w.ciCred,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"secret_value"},
+			},
+			{
+				ResourceName:      "rancher_registry.internal",
+				ImportState:       true,
+				ImportStateId:     w.internal,
+				ImportStateVerify: true,
+			},
+			{
+				ResourceName:            "rancher_registry_credential.ci",
+				ImportState:             true,
+				ImportStateId:           w.internal + "/" + w.ciCred,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"secret_value"},
+			},
+			{
+				// The legacy form with a registry the credential is not on.
+				ResourceName:  "rancher_registry_credential.ci",
+				ImportState:   true,
+				ImportStateId: w.hub + "/" + w.ciCred,
+				ExpectError:   messageRegexp(fmt.Sprintf("Registry credential %s belongs to registry %s, not %s", w.ciCred, w.internal, w.hub)),
+			},
+			{
+				ResourceName:  "rancher_registry_credential.ci",
+				ImportState:   true,
+				ImportStateId: w.internal + "/1c999",
+				ExpectError:   messageRegexp("registry credential 1c999 no longer exists in any project the API key reaches"),
+			},
+		},
+	})
+}
+
+// A key that cannot reach an object's environment is an error at refresh,
+// never "gone": the object stays in state, and the next plan with a key
+// that reaches it again is empty.
+func TestAccMigration_refusalNeverForgets(t *testing.T) {
+	w := newLegacyWorld(t)
+	const otherKey, otherSecret = "DEFAULTONLYACCOUNTKEY", "default-only-secret"
+	w.e.sim.AddAccountKey(otherKey, otherSecret, false, map[string]string{testProject: "owner"})
+	config := w.adoptionConfig(migrationAccessKey, migrationSecretKey, "new.example.com")
+	var regID, credID string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			if r, _ := w.e.sim.Registry(regID); r.State != "purged" {
+				return fmt.Errorf("registry %s is %s after destroy, want purged", regID, r.State)
+			}
+			return w.e.expectRemoved(credID)
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: resource.ComposeTestCheckFunc(
+					captureID("rancher_registry.internal", &regID),
+					captureID("rancher_registry_credential.ci", &credID),
+				),
+			},
+			{
+				Config:      w.adoptionConfig(otherKey, otherSecret, "new.example.com"),
+				ExpectError: messageRegexp("cannot reach project " + migrationStaging),
+			},
+			{
+				Config:      w.adoptionConfig(testAccessKey, testSecretKey, "new.example.com"),
+				PlanOnly:    true,
+				ExpectError: messageRegexp("cannot reach project " + migrationStaging),
+			},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+				Check: func(*terraform.State) error {
+					// Still the objects made in the first step.
+					if c, ok := w.e.sim.Credential(credID); !ok || c.State != "active" {
+						return fmt.Errorf("credential %s: %+v", credID, c)
+					}
+					if r, ok := w.e.sim.Registry(regID); !ok || r.State != "active" {
+						return fmt.Errorf("registry %s: %+v", regID, r)
+					}
+					return nil
+				},
+			},
+		},
+	})
 }
