@@ -343,6 +343,7 @@ func (p *rancherProvider) DataSources(_ context.Context) []func() datasource.Dat
 	return []func() datasource.DataSource{
 		NewRegistryCredentialDataSource,
 		NewRegistryDataSource,
+		NewEnvironmentDataSource,
 	}
 }
 

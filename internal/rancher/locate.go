@@ -65,7 +65,7 @@ func (c *Client) ReachableProjects(ctx context.Context) ([]Project, error) {
 	}
 	projects := make([]Project, 0, len(objs))
 	for _, o := range objs {
-		projects = append(projects, Project{ID: o.ID, Name: deref(o.Name), State: o.State})
+		projects = append(projects, o.project())
 	}
 	c.key.projects = projects
 	return projects, nil

@@ -66,10 +66,14 @@ func (s Status) HasAction(name string) bool {
 
 // Project is a Rancher environment.
 type Project struct {
-	ID    string
-	Name  string
-	State string
+	ID          string
+	Name        string
+	Description *string // nil = JSON null
+	State       string
 }
+
+// Gone reports whether the project is deleted or being deleted.
+func (p Project) Gone() bool { return Status{State: p.State}.Gone() }
 
 // RegistryCredential is a registryCredential object. SecretValue is only
 // returned by create (and to project-admin keys); other reads give nil.
@@ -220,6 +224,10 @@ func (w *wireObject) registry() *Registry {
 		Description:   w.Description,
 		Status:        w.status(),
 	}
+}
+
+func (w *wireObject) project() Project {
+	return Project{ID: w.ID, Name: deref(w.Name), Description: w.Description, State: w.State}
 }
 
 // parseDate reads a Cattle date ("2017-02-01T10:11:12Z"), falling back to the
