@@ -44,8 +44,10 @@ die() {
   echo "build-cli: $name v$version: $*" >&2
   exit 1
 }
-# reports prints the first line of `CLI version`.
-reports() { CHECKPOINT_DISABLE=1 "$1" version 2>/dev/null | head -n 1 || true; }
+# reports prints the version line of `CLI version` ("Terraform v1.14.9").
+# OpenTofu may print warnings about the CLI configuration before it, on
+# standard output.
+reports() { CHECKPOINT_DISABLE=1 "$1" version 2>/dev/null | grep -m 1 -E '^[A-Za-z]+ v[0-9]' || true; }
 
 cache=${CLI_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-rancher}/$name-v$version
 cached=$cache/$name
@@ -160,7 +162,10 @@ done
 go build -trimpath -ldflags "-s -w -X $module/version.dev=no" -o "$tmp/out/$name" "$pkg" ||
   die "go build failed"
 got=$(reports "$tmp/out/$name")
-[ "$got" = "$want" ] || die "the built CLI reports \"$got\", not \"$want\""
+if [ "$got" != "$want" ]; then
+  CHECKPOINT_DISABLE=1 "$tmp/out/$name" version >&2 || true
+  die "the built CLI reports \"$got\", not \"$want\""
+fi
 
 mv -f "$tmp/out/$name" "$cached.tmp.$$"
 mv -f "$cached.tmp.$$" "$cached"
