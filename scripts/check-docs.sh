@@ -6,8 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # tfplugindocs renders write-only attributes only with Terraform 1.11 or
-# later, so docs/ is generated with such a CLI; an older one (the 1.8.5 that
-# make builds when none is on PATH) would write different docs.
+# later, so docs/ is generated with such a CLI (make uses 1.14 or later); an
+# older one, given with TERRAFORM=…, would write different docs.
 read -r tf_major tf_minor < <(scripts/terraform-version.sh "${TERRAFORM:-terraform}")
 if [ "$tf_major" -eq 1 ] && [ "$tf_minor" -lt 11 ]; then
   echo "docs/ check skipped: docs are generated with Terraform 1.11 or later, and this terraform is $tf_major.$tf_minor."

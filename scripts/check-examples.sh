@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 TERRAFORM=${TERRAFORM:-terraform}
 root=$PWD
 # Write-only attributes and ephemeral variables need Terraform 1.11: with an
-# older CLI (the 1.8.5 that make builds when none is on PATH) the folders
+# older CLI (given with TERRAFORM=…; make uses 1.14 or later) the folders
 # that use them are checked by fmt only.
 read -r tf_major tf_minor < <(scripts/terraform-version.sh "$TERRAFORM")
 modern=0

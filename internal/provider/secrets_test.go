@@ -118,7 +118,7 @@ func TestAccRegistryCredential_writeOnlySecretNowhere(t *testing.T) {
 	}
 	tf := terraformPath(t)
 	if out, err := exec.Command(tf, "version").Output(); err != nil || !writeOnlySupported(string(out)) {
-		t.Skipf("write-only attributes need Terraform 1.11 or later (%s)", strings.SplitN(string(out), "\n", 2)[0])
+		t.Skipf("write-only attributes need Terraform or OpenTofu 1.11 or later (%s)", strings.TrimSpace(string(out)))
 	}
 	const first, second = "wo-nowhere-Q1w2E3", "wo-nowhere-R4t5Y6"
 	e := newTestEnv(t)
@@ -208,12 +208,21 @@ resource "rancher_registry_credential" "test" {
 	}
 }
 
-// writeOnlySupported reads `terraform version` output: write-only
-// attributes (and ephemeral variables) need 1.11 or later.
+// writeOnlySupported reads `terraform version` (or `tofu version`) output:
+// write-only attributes (and ephemeral variables) need Terraform 1.11 or
+// OpenTofu 1.11 or later. OpenTofu may print warnings about its CLI
+// configuration before the version line.
 func writeOnlySupported(version string) bool {
-	var major, minor int
-	if _, err := fmt.Sscanf(strings.TrimPrefix(strings.SplitN(version, "\n", 2)[0], "Terraform v"), "%d.%d", &major, &minor); err != nil {
-		return false
+	for _, line := range strings.Split(version, "\n") {
+		for _, name := range []string{"Terraform v", "OpenTofu v"} {
+			if rest, ok := strings.CutPrefix(line, name); ok {
+				var major, minor int
+				if _, err := fmt.Sscanf(rest, "%d.%d", &major, &minor); err != nil {
+					return false
+				}
+				return major > 1 || (major == 1 && minor >= 11)
+			}
+		}
 	}
-	return major > 1 || (major == 1 && minor >= 11)
+	return false
 }
