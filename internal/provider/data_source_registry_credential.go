@@ -149,7 +149,7 @@ func (d *registryCredentialDataSource) Read(ctx context.Context, req datasource.
 		Email:       types.StringValue(cred.Email),
 		PublicValue: types.StringPointerValue(cred.PublicValue),
 		Description: types.StringPointerValue(cred.Description),
-		Active:      types.BoolValue(isActiveState(cred.State)),
+		Active:      types.BoolValue(rancher.IsActiveState(cred.State)),
 		State:       types.StringValue(cred.State),
 	}
 	if cred.ProjectID != "" {
