@@ -97,6 +97,7 @@ provider "rancher" {
 		{name: "timeout not a duration", body: valid + "\n  timeouts {\n    create = \"soon\"\n  }", want: `(?s)Invalid Attribute Value Time Duration.*"soon" must be a string containing a sequence of decimal numbers`},
 		{name: "unknown attribute", body: valid + "\n  password = \"x\"", want: `An argument named "password" is not expected here`},
 		{name: "provider max_retries negative", body: valid, provider: provider("max_retries = -1"), want: `Attribute max_retries value must be between 0 and 20, got: -1`},
+		{name: "provider request_timeout not positive", body: valid, provider: provider(`request_timeout = "0s"`), want: `(?s)Invalid request_timeout.*request_timeout must be a positive duration such as "30s", got "0s"`},
 		{name: "provider request_timeout not a duration", body: valid, provider: provider(`request_timeout = "fast"`), want: `(?s)Invalid Time Duration String Value.*"fast"`},
 		{name: "provider v3 URL", body: valid, provider: fmt.Sprintf("provider \"rancher\" {\n  api_url = \"%s/v3\"\n  access_key = \"a\"\n  secret_key = \"b\"\n}\n", e.url), want: `(?s)Invalid api_url.*v1`},
 		{name: "provider URL without scheme", body: valid, provider: "provider \"rancher\" {\n  api_url = \"rancher.example.com:8080\"\n  access_key = \"a\"\n  secret_key = \"b\"\n}\n", want: `(?s)Invalid api_url`},

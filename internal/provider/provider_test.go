@@ -21,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
+	"github.com/cattle-ops/terraform-provider-rancher/internal/rancher"
 	"github.com/cattle-ops/terraform-provider-rancher/internal/ranchersim"
 )
 
@@ -199,10 +200,10 @@ func TestResolveSettings(t *testing.T) {
 			}
 			want := tt.want
 			if want.requestTimeout == 0 {
-				want.requestTimeout = defaultRequestTimeout
+				want.requestTimeout = rancher.DefaultRequestTimeout
 			}
 			if tt.cfg.MaxRetries.IsNull() {
-				want.maxRetries = defaultMaxRetries
+				want.maxRetries = rancher.DefaultMaxRetries
 			}
 			if got != want {
 				t.Fatalf("got %+v, want %+v", got, want)

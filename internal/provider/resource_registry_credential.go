@@ -3,9 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"regexp"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -409,26 +406,4 @@ func (m *registryCredentialModel) applyAPI(c *rancher.RegistryCredential) {
 	}
 	m.State = types.StringValue(c.State)
 	m.Active = types.BoolValue(rancher.IsActiveState(c.State))
-}
-
-// splitImportID parses "<scope>/<id>" or "<id>" (scope ""). ok is false
-// when id does not match idPattern or scope matches none of scopes.
-func splitImportID(raw string, idPattern *regexp.Regexp, scopes ...*regexp.Regexp) (scope, id string, ok bool) {
-	parts := strings.Split(strings.TrimSpace(raw), "/")
-	switch len(parts) {
-	case 1:
-		id = parts[0]
-	case 2:
-		scope, id = parts[0], parts[1]
-		if !slices.ContainsFunc(scopes, func(p *regexp.Regexp) bool { return p.MatchString(scope) }) {
-			return "", "", false
-		}
-	default:
-		return "", "", false
-	}
-	return scope, id, idPattern.MatchString(id)
-}
-
-func registryIDValidator() validator.String {
-	return stringvalidator.RegexMatches(registryIDPattern, `must be a Rancher registry id such as "1sp3"`)
 }
