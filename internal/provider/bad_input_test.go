@@ -37,7 +37,7 @@ type misbehavingEnv struct {
 
 func newMisbehavingEnv(t *testing.T) *misbehavingEnv {
 	t.Helper()
-	sim := ranchersim.New(ranchersim.Options{ProjectID: testProject, AccessKey: testAccessKey, SecretKey: testSecretKey, TransitionDelay: 5e6})
+	sim := ranchersim.New(testSimOptions())
 	m := &misbehavingEnv{}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if f := m.mode.Load(); f != nil && (*f)(w, r, sim) {
