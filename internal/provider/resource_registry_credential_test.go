@@ -3,7 +3,6 @@ package provider
 import (
 	"fmt"
 	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
@@ -75,23 +74,6 @@ func TestAccRegistryCredential_basic(t *testing.T) {
 					}
 					return nil
 				}),
-			},
-			{
-				// The same configuration again: nothing to do.
-				Config: e.credentialConfig(fmt.Sprintf(`
-  project_id   = %q
-  registry_id  = %q
-  email        = "ci@example.com"
-  name         = "ci"
-  description  = "pulls for CI"
-  public_value = "ci-bot"
-  secret_value = "s3cret-basic"
-  active       = true
-  timeouts {
-    create = "2m"
-  }
-`, testProject, reg)),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 		},
 	})
@@ -601,58 +583,6 @@ resource "rancher_registry_credential" "removed" {
 				Config:  config,
 				Destroy: true,
 			},
-		},
-	})
-}
-
-func TestAccRegistryCredential_badInput(t *testing.T) {
-	e := newTestEnv(t)
-	reg := e.registry(t, "registry.example.com")
-	e.sim.AddProject("1a6", "Other")
-	otherReg, err := e.sim.CreateRegistry("1a6", "other.example.com")
-	if err != nil {
-		t.Fatal(err)
-	}
-	step := func(body, want string) resource.TestStep {
-		return resource.TestStep{
-			Config:      e.credentialConfig(body),
-			ExpectError: regexp.MustCompile(want),
-			Check:       func(*terraform.State) error { return nil },
-		}
-	}
-	long := strings.Repeat("n", 256)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy: func(*terraform.State) error {
-			if n := len(e.sim.Credentials(testProject)) + len(e.sim.Credentials("1a6")); n != 0 {
-				return fmt.Errorf("bad input created %d credentials", n)
-			}
-			return nil
-		},
-		Steps: []resource.TestStep{
-			step(fmt.Sprintf(`registry_id = %q
-  email = ""`, reg), `(?s)Attribute email string length must be at least 1`),
-			step(fmt.Sprintf(`registry_id = %q
-  email = "x@example.com"
-  name = %q`, reg, long), `(?s)Attribute name string length must be at most 255`),
-			step(fmt.Sprintf(`registry_id = %q
-  email = "x@example.com"
-  description = %q`, reg, strings.Repeat("d", 1025)), `(?s)Attribute description string length must be at most 1024`),
-			step(fmt.Sprintf(`registry_id = %q
-  email = "x@example.com"
-  public_value = %q`, reg, strings.Repeat("u", 4097)), `(?s)Attribute public_value string length must be at most 4096`),
-			step(`registry_id = "registry-1"
-  email = "x@example.com"`, `(?s)Attribute registry_id must be a Rancher registry id such as "1sp3"`),
-			step(fmt.Sprintf(`registry_id = %q
-  project_id = "default"
-  email = "x@example.com"`, reg), `(?s)Attribute project_id must be a Rancher project id such as "1a5"`),
-			step(fmt.Sprintf(`registry_id = %q
-  email = "x@example.com"
-  secret_value = "a"
-  secret_value_wo = "b"`, reg), `(?s)Attribute "secret_value_wo" cannot be specified when "secret_value" is specified|Invalid Attribute Combination`),
-			// A registry of another project: the API's InvalidReference, on registry_id.
-			step(fmt.Sprintf(`registry_id = %q
-  email = "x@example.com"`, otherReg), `(?s)registry_id.*InvalidReference`),
 		},
 	})
 }

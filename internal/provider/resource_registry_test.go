@@ -69,11 +69,6 @@ func TestAccRegistry_basic(t *testing.T) {
 					return nil
 				}),
 			},
-			{
-				// The same configuration again: nothing to do.
-				Config:           config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-			},
 		},
 	})
 }
