@@ -100,13 +100,6 @@ func (c *Client) WaitRegistryCredential(ctx context.Context, projectID, id strin
 	return typed(obj, err, (*wireObject).credential)
 }
 
-// SetRegistryCredentialActive makes the credential active or inactive and
-// waits for it.
-func (c *Client) SetRegistryCredentialActive(ctx context.Context, projectID, id string, active bool) (*RegistryCredential, error) {
-	obj, err := c.setActive(ctx, credentialKind, projectID, id, active)
-	return typed(obj, err, (*wireObject).credential)
-}
-
 // RemoveRegistryCredential deletes the credential from any state and waits
 // until it is removed. A credential that is already gone is a success.
 func (c *Client) RemoveRegistryCredential(ctx context.Context, projectID, id string) error {
@@ -132,8 +125,9 @@ func (c *Client) SettleUpdatedRegistryCredential(ctx context.Context, projectID,
 	return typed(obj, err, (*wireObject).credential)
 }
 
-// ReadLiveRegistryCredential locates the credential as
-// LocateRegistryCredential does. gone is true, with no error, when it no
+// ReadLiveRegistryCredential reads the credential in projectID or, when it is
+// not there (or projectID is ""), wherever the key can see it; ProjectID of
+// the result is the credential's project. gone is true, with no error, when it no
 // longer exists for Terraform: no project the key reaches holds it, or it is
 // removed or being removed. Any other error (401 and 403 included) leaves
 // gone false: the credential may still exist.

@@ -95,19 +95,6 @@ func (c *Client) UpdateRegistry(ctx context.Context, projectID, id string, u Reg
 	return obj.registry(), nil
 }
 
-// WaitRegistry polls until the registry is in one of targets (with no
-// targets: until it settles).
-func (c *Client) WaitRegistry(ctx context.Context, projectID, id string, targets ...string) (*Registry, error) {
-	obj, err := c.wait(ctx, registryKind, projectID, id, targets)
-	return typed(obj, err, (*wireObject).registry)
-}
-
-// SetRegistryActive makes the registry active or inactive and waits for it.
-func (c *Client) SetRegistryActive(ctx context.Context, projectID, id string, active bool) (*Registry, error) {
-	obj, err := c.setActive(ctx, registryKind, projectID, id, active)
-	return typed(obj, err, (*wireObject).registry)
-}
-
 // SettleCreatedRegistry is SettleCreatedRegistryCredential for registries.
 func (c *Client) SettleCreatedRegistry(ctx context.Context, projectID, id string, active bool) (*Registry, error) {
 	obj, err := c.settleCreated(ctx, registryKind, projectID, id, active)
