@@ -155,7 +155,7 @@ func (p *rancherProvider) Configure(ctx context.Context, req provider.ConfigureR
 	} {
 		if v.IsUnknown() {
 			tflog.Debug(ctx, "provider configuration has an unknown value; configuration is deferred", map[string]any{"attribute": name})
-			resp.ResourceData = &providerData{unknownConfig: true}
+			resp.ResourceData = &providerData{} // no client: ready reports it
 			resp.DataSourceData = resp.ResourceData
 			return
 		}
