@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# make bench: the performance measurements of DESIGN.md ("Performance
-# targets"), in one run on this machine.
+# make bench: the provider's performance measurements, in one run on this
+# machine.
 #
 # For each N (default 100 and 1000), at Terraform's default parallelism (10),
 # against the simulator with 50 ms transitions and a small added latency:

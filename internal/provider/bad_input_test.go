@@ -37,7 +37,7 @@ type misbehavingEnv struct {
 
 func newMisbehavingEnv(t *testing.T) *misbehavingEnv {
 	t.Helper()
-	sim := ranchersim.New(ranchersim.Options{ProjectID: testProject, AccessKey: testAccessKey, SecretKey: testSecretKey, TransitionDelay: 5e6})
+	sim := ranchersim.New(testSimOptions())
 	m := &misbehavingEnv{}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if f := m.mode.Load(); f != nil && (*f)(w, r, sim) {
@@ -93,10 +93,9 @@ provider "rancher" {
 		{name: "malformed project id", body: valid + "\n  project_id = \"Default\"", want: `Attribute project_id must be a Rancher project id such as "1a5", got: Default`},
 		{name: "both secrets", body: valid + "\n  secret_value = \"a\"\n  secret_value_wo = \"b\"", want: `Attribute "secret_value_wo" cannot be specified when "secret_value" is\s+specified|Write-only Attribute Not Allowed`},
 		{name: "secret version without the secret", body: valid + "\n  secret_value_wo_version = 1", want: `Attribute "secret_value_wo" must be specified when "secret_value_wo_version" is\s+specified`},
-		{name: "active not a bool", body: valid + "\n  active = \"sometimes\"", want: `Inappropriate value for attribute "active"`},
 		{name: "timeout not a duration", body: valid + "\n  timeouts {\n    create = \"soon\"\n  }", want: `(?s)Invalid Attribute Value Time Duration.*"soon" must be a string containing a sequence of decimal numbers`},
-		{name: "unknown attribute", body: valid + "\n  password = \"x\"", want: `An argument named "password" is not expected here`},
 		{name: "provider max_retries negative", body: valid, provider: provider("max_retries = -1"), want: `Attribute max_retries value must be between 0 and 20, got: -1`},
+		{name: "provider request_timeout not positive", body: valid, provider: provider(`request_timeout = "0s"`), want: `(?s)Invalid request_timeout.*request_timeout must be a positive duration such as "30s", got "0s"`},
 		{name: "provider request_timeout not a duration", body: valid, provider: provider(`request_timeout = "fast"`), want: `(?s)Invalid Time Duration String Value.*"fast"`},
 		{name: "provider v3 URL", body: valid, provider: fmt.Sprintf("provider \"rancher\" {\n  api_url = \"%s/v3\"\n  access_key = \"a\"\n  secret_key = \"b\"\n}\n", e.url), want: `(?s)Invalid api_url.*v1`},
 		{name: "provider URL without scheme", body: valid, provider: "provider \"rancher\" {\n  api_url = \"rancher.example.com:8080\"\n  access_key = \"a\"\n  secret_key = \"b\"\n}\n", want: `(?s)Invalid api_url`},
@@ -204,6 +203,11 @@ func TestAccRegistryCredential_badInputTable(t *testing.T) {
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testProviderFactories,
 				CheckDestroy: func(*terraform.State) error {
+					// Configuration the provider or a faithful server refuses
+					// makes nothing, in either project.
+					if n := len(e.sim.Credentials(testProject)) + len(e.sim.Credentials("1a6")); row.misbehave == nil && row.setup == nil && n != 0 {
+						return fmt.Errorf("bad input created %d credentials", n)
+					}
 					for _, c := range e.sim.Credentials(testProject) {
 						if c.State != "removed" {
 							return fmt.Errorf("credential %s is %s: a failed apply lost track of it", c.ID, c.State)

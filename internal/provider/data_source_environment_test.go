@@ -128,7 +128,7 @@ resource "rancher_registry" "staging" {
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.allRegistriesRemoved("1a6"),
+		CheckDestroy:             e.checkRegistriesRemoved("1a6"),
 		Steps: []resource.TestStep{
 			{
 				Config: config,

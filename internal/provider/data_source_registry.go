@@ -131,7 +131,7 @@ func (d *registryDataSource) Read(ctx context.Context, req datasource.ReadReques
 		ServerAddress: types.StringValue(reg.ServerAddress),
 		Name:          types.StringPointerValue(reg.Name),
 		Description:   types.StringPointerValue(reg.Description),
-		Active:        types.BoolValue(isActiveState(reg.State)),
+		Active:        types.BoolValue(rancher.IsActiveState(reg.State)),
 		State:         types.StringValue(reg.State),
 	}
 	if reg.ProjectID != "" {

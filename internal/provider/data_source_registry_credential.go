@@ -61,7 +61,7 @@ func (d *registryCredentialDataSource) Schema(_ context.Context, _ datasource.Sc
 					"otherwise set `registry_id` and `name`.",
 				Optional:   true,
 				Computed:   true,
-				Validators: []validator.String{stringvalidator.RegexMatches(credentialIDPattern, `must be a Rancher registry credential id such as "1c7"`)},
+				Validators: []validator.String{credentialIDValidator()},
 			},
 			"project_id": schema.StringAttribute{
 				MarkdownDescription: "Project (environment) to look in, such as `1a5`. Defaults to the provider's project.",
@@ -149,7 +149,7 @@ func (d *registryCredentialDataSource) Read(ctx context.Context, req datasource.
 		Email:       types.StringValue(cred.Email),
 		PublicValue: types.StringPointerValue(cred.PublicValue),
 		Description: types.StringPointerValue(cred.Description),
-		Active:      types.BoolValue(isActiveState(cred.State)),
+		Active:      types.BoolValue(rancher.IsActiveState(cred.State)),
 		State:       types.StringValue(cred.State),
 	}
 	if cred.ProjectID != "" {

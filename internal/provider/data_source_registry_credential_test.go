@@ -12,8 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-
-	"github.com/cattle-ops/terraform-provider-rancher/internal/rancher"
 )
 
 const credentialDataAddr = "data.rancher_registry_credential.test"
@@ -22,36 +20,6 @@ const credentialDataAddr = "data.rancher_registry_credential.test"
 // Terraform wraps long lines, so any run of spaces may be a line break.
 func messageRegexp(text string) *regexp.Regexp {
 	return regexp.MustCompile(strings.Join(strings.Fields(regexp.QuoteMeta(text)), `\s+`))
-}
-
-// apiClient is a client of this test's simulator, for making objects
-// outside Terraform.
-func (e *testEnv) apiClient(t *testing.T, accessKey, secretKey string) *rancher.Client {
-	t.Helper()
-	c, err := rancher.NewClient(rancher.Config{URL: e.url, AccessKey: accessKey, SecretKey: secretKey})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
-// makeCredential creates an active credential outside Terraform and returns its id.
-func makeCredential(t *testing.T, c *rancher.Client, projectID, registryID, name string) string {
-	t.Helper()
-	ctx := context.Background()
-	cred, err := c.CreateRegistryCredential(ctx, projectID, rancher.RegistryCredentialCreate{
-		RegistryID:  registryID,
-		Email:       name + "@example.com",
-		Name:        &name,
-		PublicValue: &name,
-	})
-	if err != nil {
-		t.Fatalf("creating credential %s: %v", name, err)
-	}
-	if _, err := c.WaitRegistryCredential(ctx, projectID, cred.ID, rancher.StateActive); err != nil {
-		t.Fatalf("waiting for credential %s: %v", cred.ID, err)
-	}
-	return cred.ID
 }
 
 // credentialDataChecks checks every attribute of the data source.
@@ -94,7 +62,7 @@ data "rancher_registry_credential" "explicit_project" {
 `
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.checkAllRemoved,
+		CheckDestroy:             e.checkCredentialsRemoved(),
 		Steps: []resource.TestStep{
 			{
 				Config: config,
@@ -163,7 +131,7 @@ data "rancher_registry_credential" "b" {
 `
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.checkAllRemoved,
+		CheckDestroy:             e.checkCredentialsRemoved(),
 		Steps: []resource.TestStep{
 			{
 				Config: config,

@@ -53,7 +53,7 @@ data "rancher_registry" "inactive" {
 `
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.allRegistriesRemoved(),
+		CheckDestroy:             e.checkRegistriesRemoved(),
 		Steps: []resource.TestStep{
 			{
 				Config: config,

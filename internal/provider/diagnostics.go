@@ -40,8 +40,9 @@ var validationReasons = map[string]string{
 
 // addAPIError turns an error from the API client into a diagnostic that says
 // what failed and what to do, on the attribute the API blamed when it named one.
-// secretAttr names the attribute that carries the secret in this resource, so
-// an error on secretValue lands on whichever of secret_value/secret_value_wo is used.
+// attrFor maps the API field Cattle names to the attribute it lands on
+// (fieldAttribute, or a resource's own mapping such as the credential's, which
+// puts an error on secretValue on whichever of secret_value/secret_value_wo is used).
 func addAPIError(diags *diag.Diagnostics, summary string, err error, projectID string, attrFor func(field string) (path.Path, bool)) {
 	var apiErr *rancher.Error
 	var connErr *rancher.ConnectionError

@@ -37,26 +37,12 @@ func TestAccRegistryCredential_generateConfig(t *testing.T) {
 	dir := t.TempDir()
 	cliConfig := devOverridesConfig(t, dir)
 	work := filepath.Join(dir, "work")
-	writeFile(t, filepath.Join(work, "main.tf"), fmt.Sprintf(`
-terraform {
-  required_providers {
-    rancher = {
-      source = "cattle-ops/rancher"
-    }
-  }
-}
-
-provider "rancher" {
-  api_url    = %q
-  access_key = %q
-  secret_key = %q
-}
-
+	writeFile(t, filepath.Join(work, "main.tf"), cliRequiredProviders+e.providerBlock()+fmt.Sprintf(`
 import {
   to = rancher_registry_credential.adopted
   id = "%s/%s"
 }
-`, e.url, testAccessKey, testSecretKey, testProject, cred))
+`, testProject, cred))
 
 	run := func(args ...string) (string, error) {
 		cmd := exec.Command(tf, args...)
@@ -133,6 +119,6 @@ func createCredentialOutOfBand(t *testing.T, e *testEnv, registryID, secret stri
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.waitState(t, cred.ID, "active")
+	e.waitCredentialState(t, cred.ID, "active")
 	return cred.ID
 }

@@ -387,15 +387,7 @@ func TestAccMigration_replaceProvider(t *testing.T) {
 		host = h
 	}
 	w.run("state", "replace-provider", "-auto-approve", "registry.terraform.io/hashicorp/rancher", host+"/cattle-ops/rancher")
-	writeFile(t, filepath.Join(w.dir, "main.tf"), `
-terraform {
-  required_providers {
-    rancher = {
-      source = "cattle-ops/rancher"
-    }
-  }
-}
-`+world.providerBlock("rancher")+world.resources("", ""))
+	writeFile(t, filepath.Join(w.dir, "main.tf"), cliRequiredProviders+world.providerBlock("rancher")+world.resources("", ""))
 	w.run("init", "-input=false", "-no-color")
 
 	noop := []string{"no-op"}
@@ -649,7 +641,7 @@ func TestAccMigration_refusalNeverForgets(t *testing.T) {
 			if r, _ := w.e.sim.Registry(regID); r.State != "purged" {
 				return fmt.Errorf("registry %s is %s after destroy, want purged", regID, r.State)
 			}
-			return w.e.expectRemoved(credID)
+			return w.e.expectCredentialRemoved(credID)
 		},
 		Steps: []resource.TestStep{
 			{

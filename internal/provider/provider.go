@@ -8,12 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"regexp"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -34,17 +32,6 @@ const (
 	envSecretKey    = "RANCHER_SECRET_KEY"
 	envProjectID    = "RANCHER_PROJECT_ID"
 	envClientConfig = "RANCHER_CLIENT_CONFIG"
-)
-
-const (
-	defaultRequestTimeout = 30 * time.Second
-	defaultMaxRetries     = 4
-)
-
-var (
-	projectIDPattern    = regexp.MustCompile(`^1a[0-9]+$`)
-	registryIDPattern   = regexp.MustCompile(`^1sp[0-9]+$`)
-	credentialIDPattern = regexp.MustCompile(`^1c[0-9]+$`)
 )
 
 var _ provider.Provider = (*rancherProvider)(nil)
@@ -124,6 +111,7 @@ func (p *rancherProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 				CustomType:          timetypes.GoDurationType{},
 				MarkdownDescription: "Time limit of one API request, as a Go duration such as `30s` or `2m`. Defaults to `30s`.",
 				Optional:            true,
+				Validators:          []validator.String{positiveDuration{}},
 			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: "How many times a request that failed in a retryable way (connection error, 429, 502, 503, 504, 409) is retried. Defaults to `4`.",
@@ -167,7 +155,7 @@ func (p *rancherProvider) Configure(ctx context.Context, req provider.ConfigureR
 	} {
 		if v.IsUnknown() {
 			tflog.Debug(ctx, "provider configuration has an unknown value; configuration is deferred", map[string]any{"attribute": name})
-			resp.ResourceData = &providerData{unknownConfig: true}
+			resp.ResourceData = &providerData{} // no client: ready reports it
 			resp.DataSourceData = resp.ResourceData
 			return
 		}
@@ -217,16 +205,12 @@ func resolveSettings(cfg providerModel, getenv func(string) string) (settings, d
 	s := settings{
 		insecure:       cfg.Insecure.ValueBool(),
 		caCerts:        cfg.CACerts.ValueString(),
-		requestTimeout: defaultRequestTimeout,
-		maxRetries:     defaultMaxRetries,
+		requestTimeout: rancher.DefaultRequestTimeout,
+		maxRetries:     rancher.DefaultMaxRetries,
 	}
 	if !cfg.RequestTimeout.IsNull() {
 		d, ds := cfg.RequestTimeout.ValueGoDuration()
 		diags.Append(ds...)
-		if d <= 0 {
-			diags.AddAttributeError(path.Root("request_timeout"), "Invalid request_timeout",
-				fmt.Sprintf("request_timeout must be a positive duration such as \"30s\", got %q.", cfg.RequestTimeout.ValueString()))
-		}
 		s.requestTimeout = d
 	}
 	if !cfg.MaxRetries.IsNull() {
@@ -347,6 +331,25 @@ func (p *rancherProvider) DataSources(_ context.Context) []func() datasource.Dat
 	}
 }
 
-func projectIDValidator() validator.String {
-	return stringvalidator.RegexMatches(projectIDPattern, `must be a Rancher project id such as "1a5"`)
+// positiveDuration rejects a request_timeout of zero or less. The value's
+// type, timetypes.GoDuration, already rejects what is not a Go duration.
+type positiveDuration struct{}
+
+func (positiveDuration) Description(context.Context) string {
+	return "must be a positive duration"
+}
+
+func (v positiveDuration) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (positiveDuration) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	d, err := time.ParseDuration(req.ConfigValue.ValueString())
+	if err == nil && d <= 0 {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+attrName(req.Path),
+			fmt.Sprintf("%s must be a positive duration such as \"30s\", got %q.", attrName(req.Path), req.ConfigValue.ValueString()))
+	}
 }

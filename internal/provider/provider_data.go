@@ -15,12 +15,8 @@ import (
 
 // providerData is what Configure hands to resources and data sources.
 type providerData struct {
-	client    *rancher.Client
+	client    *rancher.Client // nil while the configuration is not known yet
 	secretKey string
-
-	// unknownConfig is set when the provider configuration was not known
-	// yet (plan with values from other resources).
-	unknownConfig bool
 
 	mu        sync.Mutex
 	projectID string // the provider's default project; discovered on first use when empty
@@ -41,7 +37,8 @@ func configureData(raw any, diags *diag.Diagnostics) *providerData {
 	return data
 }
 
-// ready reports, as a diagnostic, that the provider could not be configured.
+// ready reports whether the provider is configured; when it is not (its
+// configuration was not known yet), it adds a diagnostic that says so.
 func (d *providerData) ready(diags *diag.Diagnostics) bool {
 	if d == nil || d.client == nil {
 		diags.AddError("Provider not configured",

@@ -8,11 +8,11 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -21,63 +21,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
-	"github.com/cattle-ops/terraform-provider-rancher/internal/ranchersim"
+	"github.com/cattle-ops/terraform-provider-rancher/internal/rancher"
 )
-
-// testProviderFactories serve the provider in-process to the terraform CLI.
-var testProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"rancher": func() (tfprotov6.ProviderServer, error) { return NewProtocol6Server("test")(), nil },
-}
-
-const (
-	testProject   = "1a5"
-	testAccessKey = "TESTACCESSKEY0000001"
-	testSecretKey = "test-secret-key-9f3c2a7e"
-)
-
-// testEnv is one simulator and the provider block that points at it.
-type testEnv struct {
-	sim *ranchersim.Server
-	url string
-}
-
-// newTestEnv starts a simulator for one test, with short transitions so
-// that waiting is exercised without slowing the suite down.
-func newTestEnv(t *testing.T, opts ...func(*ranchersim.Options)) *testEnv {
-	t.Helper()
-	o := ranchersim.Options{
-		ProjectID:       testProject,
-		AccessKey:       testAccessKey,
-		SecretKey:       testSecretKey,
-		TransitionDelay: 5 * 1e6, // 5ms
-	}
-	for _, f := range opts {
-		f(&o)
-	}
-	sim, url := ranchersim.NewTestServer(t, o)
-	return &testEnv{sim: sim, url: url}
-}
-
-// providerBlock configures the provider for this simulator.
-func (e *testEnv) providerBlock() string {
-	return fmt.Sprintf(`
-provider "rancher" {
-  api_url    = %q
-  access_key = %q
-  secret_key = %q
-}
-`, e.url, testAccessKey, testSecretKey)
-}
-
-// registry makes an active registry out of band and returns its id.
-func (e *testEnv) registry(t *testing.T, serverAddress string) string {
-	t.Helper()
-	id, err := e.sim.CreateRegistry(testProject, serverAddress)
-	if err != nil {
-		t.Fatalf("creating registry %s: %v", serverAddress, err)
-	}
-	return id
-}
 
 func TestResolveSettings(t *testing.T) {
 	dir := t.TempDir()
@@ -171,7 +116,7 @@ func TestResolveSettings(t *testing.T) {
 			name: "request timeout and retries",
 			cfg: providerModel{APIURL: types.StringValue("http://h:8080"), AccessKey: types.StringValue("ak"), SecretKey: types.StringValue("sk"),
 				RequestTimeout: timetypes.NewGoDurationValueFromStringMust("2m"), MaxRetries: types.Int64Value(0)},
-			want: settings{url: "http://h:8080/v1", accessKey: "ak", secretKey: "sk", requestTimeout: 120 * 1e9, maxRetries: 0},
+			want: settings{url: "http://h:8080/v1", accessKey: "ak", secretKey: "sk", requestTimeout: 2 * time.Minute, maxRetries: 0},
 		},
 	}
 	for _, tt := range tests {
@@ -199,10 +144,10 @@ func TestResolveSettings(t *testing.T) {
 			}
 			want := tt.want
 			if want.requestTimeout == 0 {
-				want.requestTimeout = defaultRequestTimeout
+				want.requestTimeout = rancher.DefaultRequestTimeout
 			}
 			if tt.cfg.MaxRetries.IsNull() {
-				want.maxRetries = defaultMaxRetries
+				want.maxRetries = rancher.DefaultMaxRetries
 			}
 			if got != want {
 				t.Fatalf("got %+v, want %+v", got, want)
@@ -358,6 +303,6 @@ resource "rancher_registry_credential" "test" {
 				statecheck.ExpectKnownValue("rancher_registry_credential.test", tfjsonpath.New("state"), knownvalue.StringExact("active")),
 			},
 		}},
-		CheckDestroy: e.checkAllRemoved,
+		CheckDestroy: e.checkCredentialsRemoved(),
 	})
 }

@@ -129,27 +129,6 @@ func (e *testEnv) checkInProject(credAddr, regAddr, project, name, secret string
 	}
 }
 
-// allRemovedIn is a CheckDestroy: every credential and registry of the
-// projects is removed (credentials) or purged (registries).
-func (e *testEnv) allRemovedIn(projects ...string) resource.TestCheckFunc {
-	registriesGone := e.allRegistriesRemoved(projects...)
-	return func(s *terraform.State) error {
-		n := 0
-		for _, p := range projects {
-			for _, c := range e.sim.Credentials(p) {
-				n++
-				if c.State != "removed" && c.State != "purged" {
-					return fmt.Errorf("credential %s in project %s is %s after destroy, want removed", c.ID, p, c.State)
-				}
-			}
-		}
-		if n == 0 {
-			return fmt.Errorf("no credential was ever made in %v", projects)
-		}
-		return registriesGone(s)
-	}
-}
-
 // twoEnvironmentsSteps are the steps both key kinds go through: one apply
 // makes a registry and a credential in each project, a second one renames
 // all four in place, then each staging object is imported as
@@ -244,7 +223,7 @@ resource "rancher_registry" "elsewhere" {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
-			e.allRemovedIn(testProject, keysStaging),
+			e.checkAllRemovedIn(testProject, keysStaging),
 			func(*terraform.State) error {
 				if n := len(e.sim.Registries(keysOwnedByNone)); n != 0 {
 					return fmt.Errorf("%d registries made in project %s, which the key cannot reach", n, keysOwnedByNone)
@@ -276,7 +255,7 @@ resource "rancher_registry" "nowhere" {
 	steps = append(steps, e.twoEnvironmentsSteps(provider, testProject, testProject)...)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.allRemovedIn(testProject, keysStaging),
+		CheckDestroy:             e.checkAllRemovedIn(testProject, keysStaging),
 		Steps:                    steps,
 	})
 }
@@ -301,7 +280,7 @@ resource "rancher_registry_credential" "test" {
 `
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.allRemovedIn(keysStaging),
+		CheckDestroy:             e.checkAllRemovedIn(keysStaging),
 		Steps: []resource.TestStep{{
 			Config: config,
 			ConfigPlanChecks: resource.ConfigPlanChecks{
@@ -311,7 +290,7 @@ resource "rancher_registry_credential" "test" {
 				statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("project_id"), knownvalue.StringExact(keysStaging)),
 				statecheck.ExpectKnownValue(registryAddr, tfjsonpath.New("project_id"), knownvalue.StringExact(keysStaging)),
 			},
-			Check: e.checkAPI(func(c ranchersim.Credential) error {
+			Check: e.checkCredentialAPI(func(c ranchersim.Credential) error {
 				if c.ProjectID != keysStaging || c.State != "active" {
 					return fmt.Errorf("credential %s is %s in project %s", c.ID, c.State, c.ProjectID)
 				}

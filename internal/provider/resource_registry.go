@@ -36,20 +36,6 @@ type registryResource struct {
 	data *providerData
 }
 
-func (r *registryResource) lifecycle() lifecycle[rancher.Registry] {
-	c := r.data.client
-	return lifecycle[rancher.Registry]{
-		what:      "registry",
-		get:       c.GetRegistry,
-		locate:    c.LocateRegistry,
-		projectOf: func(o *rancher.Registry) string { return o.ProjectID },
-		wait:      c.WaitRegistry,
-		setActive: c.SetRegistryActive,
-		remove:    c.RemoveRegistry,
-		status:    func(o *rancher.Registry) rancher.Status { return o.Status },
-	}
-}
-
 type registryModel struct {
 	ID            types.String   `tfsdk:"id"`
 	ProjectID     types.String   `tfsdk:"project_id"`
@@ -175,7 +161,7 @@ func (r *registryResource) Create(ctx context.Context, req resource.CreateReques
 	plan.applyAPI(reg)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 
-	reg, err = r.lifecycle().settleCreated(ctx, projectID, reg.ID, wantActive)
+	reg, err = client.SettleCreatedRegistry(ctx, projectID, reg.ID, wantActive)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Registry %s did not become ready", plan.ID.ValueString()), err, projectID, fieldAttribute)
 		return
@@ -192,7 +178,7 @@ func (r *registryResource) Read(ctx context.Context, req resource.ReadRequest, r
 	}
 	ctx = r.data.logContext(ctx)
 	projectID := r.data.firstProject(ctx, state.ProjectID.ValueString())
-	reg, gone, err := r.lifecycle().read(ctx, projectID, state.ID.ValueString())
+	reg, gone, err := r.data.client.ReadLiveRegistry(ctx, projectID, state.ID.ValueString())
 	if gone {
 		resp.State.RemoveResource(ctx)
 		return
@@ -221,7 +207,7 @@ func (r *registryResource) Update(ctx context.Context, req resource.UpdateReques
 
 	client := r.data.client
 	id := state.ID.ValueString()
-	projectID, gone, err := r.lifecycle().where(ctx, state.ProjectID.ValueString(), r.data.firstProject(ctx, ""), id)
+	projectID, gone, err := client.RegistryProject(ctx, state.ProjectID.ValueString(), r.data.firstProject(ctx, ""), id)
 	if err != nil || gone {
 		addAPIError(&resp.Diagnostics, "Cannot update the registry", orGone(err, "registry", id), projectID, fieldAttribute)
 		return
@@ -242,7 +228,7 @@ func (r *registryResource) Update(ctx context.Context, req resource.UpdateReques
 			return
 		}
 	}
-	reg, err = r.lifecycle().settleUpdated(ctx, projectID, id, reg, plan.Active.ValueBool(), state.Active.ValueBool(), state.State.ValueString())
+	reg, err = client.SettleUpdatedRegistry(ctx, projectID, id, reg, activeGoal(plan.Active, state.Active, state.State))
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Cannot update the registry", err, projectID, fieldAttribute)
 		return
@@ -266,12 +252,12 @@ func (r *registryResource) Delete(ctx context.Context, req resource.DeleteReques
 	}
 
 	id := state.ID.ValueString()
-	projectID, gone, err := r.lifecycle().where(ctx, state.ProjectID.ValueString(), r.data.firstProject(ctx, ""), id)
+	projectID, gone, err := r.data.client.RegistryProject(ctx, state.ProjectID.ValueString(), r.data.firstProject(ctx, ""), id)
 	if gone {
 		return
 	}
 	if err == nil {
-		err = r.lifecycle().remove(ctx, projectID, id)
+		err = r.data.client.RemoveRegistry(ctx, projectID, id)
 	}
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Cannot delete the registry", err, projectID, fieldAttribute)
@@ -303,5 +289,5 @@ func (m *registryModel) applyAPI(reg *rancher.Registry) {
 	m.Name = types.StringPointerValue(reg.Name)
 	m.Description = types.StringPointerValue(reg.Description)
 	m.State = types.StringValue(reg.State)
-	m.Active = types.BoolValue(isActiveState(reg.State))
+	m.Active = types.BoolValue(rancher.IsActiveState(reg.State))
 }

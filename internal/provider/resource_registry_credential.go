@@ -3,9 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"regexp"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -44,20 +41,6 @@ func NewRegistryCredentialResource() resource.Resource {
 
 type registryCredentialResource struct {
 	data *providerData
-}
-
-func (r *registryCredentialResource) lifecycle() lifecycle[rancher.RegistryCredential] {
-	c := r.data.client
-	return lifecycle[rancher.RegistryCredential]{
-		what:      "registry credential",
-		get:       c.GetRegistryCredential,
-		locate:    c.LocateRegistryCredential,
-		projectOf: func(o *rancher.RegistryCredential) string { return o.ProjectID },
-		wait:      c.WaitRegistryCredential,
-		setActive: c.SetRegistryCredentialActive,
-		remove:    c.RemoveRegistryCredential,
-		status:    func(o *rancher.RegistryCredential) rancher.Status { return o.Status },
-	}
 }
 
 type registryCredentialModel struct {
@@ -231,7 +214,7 @@ func (r *registryCredentialResource) Create(ctx context.Context, req resource.Cr
 	plan.applyAPI(cred)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 
-	cred, err = r.lifecycle().settleCreated(ctx, projectID, cred.ID, wantActive)
+	cred, err = client.SettleCreatedRegistryCredential(ctx, projectID, cred.ID, wantActive)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Registry credential %s did not become ready", plan.ID.ValueString()), err, projectID, r.attributeFor(secretWO))
 		return
@@ -249,7 +232,7 @@ func (r *registryCredentialResource) Read(ctx context.Context, req resource.Read
 	ctx = r.data.logContext(ctx, state.SecretValue.ValueString())
 
 	projectID := r.data.firstProject(ctx, state.ProjectID.ValueString())
-	cred, gone, err := r.lifecycle().read(ctx, projectID, state.ID.ValueString())
+	cred, gone, err := r.data.client.ReadLiveRegistryCredential(ctx, projectID, state.ID.ValueString())
 	if gone {
 		resp.State.RemoveResource(ctx)
 		return
@@ -280,7 +263,7 @@ func (r *registryCredentialResource) Update(ctx context.Context, req resource.Up
 
 	client := r.data.client
 	id := state.ID.ValueString()
-	projectID, gone, err := r.lifecycle().where(ctx, state.ProjectID.ValueString(), r.data.firstProject(ctx, ""), id)
+	projectID, gone, err := client.RegistryCredentialProject(ctx, state.ProjectID.ValueString(), r.data.firstProject(ctx, ""), id)
 	if err != nil || gone {
 		addAPIError(&resp.Diagnostics, "Cannot update the registry credential", orGone(err, "registry credential", id), projectID, fieldAttribute)
 		return
@@ -295,7 +278,7 @@ func (r *registryCredentialResource) Update(ctx context.Context, req resource.Up
 			return
 		}
 	}
-	cred, err = r.lifecycle().settleUpdated(ctx, projectID, id, cred, plan.Active.ValueBool(), state.Active.ValueBool(), state.State.ValueString())
+	cred, err = client.SettleUpdatedRegistryCredential(ctx, projectID, id, cred, activeGoal(plan.Active, state.Active, state.State))
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Cannot update the registry credential", err, projectID, r.attributeFor(secretWO))
 		return
@@ -346,12 +329,12 @@ func (r *registryCredentialResource) Delete(ctx context.Context, req resource.De
 	}
 
 	id := state.ID.ValueString()
-	projectID, gone, err := r.lifecycle().where(ctx, state.ProjectID.ValueString(), r.data.firstProject(ctx, ""), id)
+	projectID, gone, err := r.data.client.RegistryCredentialProject(ctx, state.ProjectID.ValueString(), r.data.firstProject(ctx, ""), id)
 	if gone {
 		return
 	}
 	if err == nil {
-		err = r.lifecycle().remove(ctx, projectID, id)
+		err = r.data.client.RemoveRegistryCredential(ctx, projectID, id)
 	}
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Cannot delete the registry credential", err, projectID, fieldAttribute)
@@ -375,7 +358,7 @@ func (r *registryCredentialResource) ImportState(ctx context.Context, req resour
 		if !r.data.ready(&resp.Diagnostics) {
 			return
 		}
-		cred, gone, err := r.lifecycle().read(ctx, r.data.firstProject(ctx, ""), id)
+		cred, gone, err := r.data.client.ReadLiveRegistryCredential(ctx, r.data.firstProject(ctx, ""), id)
 		if err != nil || gone {
 			addAPIError(&resp.Diagnostics, "Cannot import the registry credential", orGone(err, "registry credential", id), "", fieldAttribute)
 			return
@@ -422,37 +405,5 @@ func (m *registryCredentialModel) applyAPI(c *rancher.RegistryCredential) {
 		m.SecretValue = types.StringPointerValue(c.SecretValue)
 	}
 	m.State = types.StringValue(c.State)
-	m.Active = types.BoolValue(isActiveState(c.State))
-}
-
-// isActiveState says which side of active/inactive a Cattle state is on,
-// transitional states counting for the state they move to.
-func isActiveState(state string) bool {
-	switch state {
-	case "inactive", "deactivating", "updating-inactive", "removing", "removed", "purging", "purged":
-		return false
-	}
-	return true
-}
-
-// splitImportID parses "<scope>/<id>" or "<id>" (scope ""). ok is false
-// when id does not match idPattern or scope matches none of scopes.
-func splitImportID(raw string, idPattern *regexp.Regexp, scopes ...*regexp.Regexp) (scope, id string, ok bool) {
-	parts := strings.Split(strings.TrimSpace(raw), "/")
-	switch len(parts) {
-	case 1:
-		id = parts[0]
-	case 2:
-		scope, id = parts[0], parts[1]
-		if !slices.ContainsFunc(scopes, func(p *regexp.Regexp) bool { return p.MatchString(scope) }) {
-			return "", "", false
-		}
-	default:
-		return "", "", false
-	}
-	return scope, id, idPattern.MatchString(id)
-}
-
-func registryIDValidator() validator.String {
-	return stringvalidator.RegexMatches(registryIDPattern, `must be a Rancher registry id such as "1sp3"`)
+	m.Active = types.BoolValue(rancher.IsActiveState(c.State))
 }

@@ -3,9 +3,7 @@ package provider
 import (
 	"fmt"
 	"regexp"
-	"strings"
 	"testing"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -30,66 +28,12 @@ resource "rancher_registry_credential" "test" {
 `, body)
 }
 
-// captureID records the credential's id from state into *id.
-func captureID(addr string, id *string) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		rs, ok := s.RootModule().Resources[addr]
-		if !ok {
-			return fmt.Errorf("%s not in state", addr)
-		}
-		*id = rs.Primary.ID
-		return nil
-	}
-}
-
-// checkAPI asserts on the credential rancher_registry_credential.test as
-// the simulator holds it.
-func (e *testEnv) checkAPI(check func(ranchersim.Credential) error) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		rs, ok := s.RootModule().Resources[credentialAddr]
-		if !ok {
-			return fmt.Errorf("%s not in state", credentialAddr)
-		}
-		c, ok := e.sim.Credential(rs.Primary.ID)
-		if !ok {
-			return fmt.Errorf("credential %s is not in the API", rs.Primary.ID)
-		}
-		return check(c)
-	}
-}
-
-// checkAllRemoved is a CheckDestroy: every credential the test made is removed.
-func (e *testEnv) checkAllRemoved(*terraform.State) error {
-	for _, c := range e.sim.Credentials(testProject) {
-		if c.State != "removed" && c.State != "purged" {
-			return fmt.Errorf("credential %s is %s after destroy, want removed", c.ID, c.State)
-		}
-	}
-	return nil
-}
-
-// waitState waits, out of band, until the simulator shows the object in state.
-func (e *testEnv) waitState(t *testing.T, id, state string) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for time.Now().Before(deadline) {
-		if c, ok := e.sim.Credential(id); ok && c.State == state {
-			return
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	c, _ := e.sim.Credential(id)
-	t.Fatalf("credential %s is %q, want %q", id, c.State, state)
-}
-
-func strPtrEq(p *string, want string) bool { return p != nil && *p == want }
-
 func TestAccRegistryCredential_basic(t *testing.T) {
 	e := newTestEnv(t)
 	reg := e.registry(t, "registry.example.com")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.checkAllRemoved,
+		CheckDestroy:             e.checkCredentialsRemoved(),
 		Steps: []resource.TestStep{
 			{
 				Config: e.credentialConfig(fmt.Sprintf(`
@@ -122,7 +66,7 @@ func TestAccRegistryCredential_basic(t *testing.T) {
 					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("active"), knownvalue.Bool(true)),
 					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("state"), knownvalue.StringExact("active")),
 				},
-				Check: e.checkAPI(func(c ranchersim.Credential) error {
+				Check: e.checkCredentialAPI(func(c ranchersim.Credential) error {
 					if c.State != "active" || c.RegistryID != reg || c.Email != "ci@example.com" || c.ProjectID != testProject ||
 						!strPtrEq(c.Name, "ci") || !strPtrEq(c.Description, "pulls for CI") ||
 						!strPtrEq(c.PublicValue, "ci-bot") || !strPtrEq(c.SecretValue, "s3cret-basic") {
@@ -130,23 +74,6 @@ func TestAccRegistryCredential_basic(t *testing.T) {
 					}
 					return nil
 				}),
-			},
-			{
-				// The same configuration again: nothing to do.
-				Config: e.credentialConfig(fmt.Sprintf(`
-  project_id   = %q
-  registry_id  = %q
-  email        = "ci@example.com"
-  name         = "ci"
-  description  = "pulls for CI"
-  public_value = "ci-bot"
-  secret_value = "s3cret-basic"
-  active       = true
-  timeouts {
-    create = "2m"
-  }
-`, testProject, reg)),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 		},
 	})
@@ -174,7 +101,7 @@ func TestAccRegistryCredential_updateInPlace(t *testing.T) {
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.checkAllRemoved,
+		CheckDestroy:             e.checkCredentialsRemoved(),
 		Steps: []resource.TestStep{
 			{
 				Config:            config("a@example.com", `"one"`, `"first"`, "user1", "pass1"),
@@ -184,32 +111,32 @@ func TestAccRegistryCredential_updateInPlace(t *testing.T) {
 				Config:            config("b@example.com", `"one"`, `"first"`, "user1", "pass1"),
 				ConfigPlanChecks:  update("email", knownvalue.StringExact("b@example.com")),
 				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(credentialAddr, tfjsonpath.New("id"))},
-				Check:             e.checkAPI(apiField("email", func(c ranchersim.Credential) *string { return &c.Email }, "b@example.com")),
+				Check:             e.checkCredentialAPI(apiField("email", func(c ranchersim.Credential) *string { return &c.Email }, "b@example.com")),
 			},
 			{
 				Config:            config("b@example.com", `"two"`, `"first"`, "user1", "pass1"),
 				ConfigPlanChecks:  update("name", knownvalue.StringExact("two")),
 				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(credentialAddr, tfjsonpath.New("id"))},
-				Check:             e.checkAPI(apiField("name", func(c ranchersim.Credential) *string { return c.Name }, "two")),
+				Check:             e.checkCredentialAPI(apiField("name", func(c ranchersim.Credential) *string { return c.Name }, "two")),
 			},
 			{
 				Config:            config("b@example.com", `"two"`, `"second"`, "user1", "pass1"),
 				ConfigPlanChecks:  update("description", knownvalue.StringExact("second")),
 				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(credentialAddr, tfjsonpath.New("id"))},
-				Check:             e.checkAPI(apiField("description", func(c ranchersim.Credential) *string { return c.Description }, "second")),
+				Check:             e.checkCredentialAPI(apiField("description", func(c ranchersim.Credential) *string { return c.Description }, "second")),
 			},
 			{
 				Config:            config("b@example.com", `"two"`, `"second"`, "user2", "pass1"),
 				ConfigPlanChecks:  update("public_value", knownvalue.StringExact("user2")),
 				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(credentialAddr, tfjsonpath.New("id"))},
-				Check:             e.checkAPI(apiField("publicValue", func(c ranchersim.Credential) *string { return c.PublicValue }, "user2")),
+				Check:             e.checkCredentialAPI(apiField("publicValue", func(c ranchersim.Credential) *string { return c.PublicValue }, "user2")),
 			},
 			{
 				// The password changes in place: the legacy provider replaced the credential here.
 				Config:            config("b@example.com", `"two"`, `"second"`, "user2", "pass2"),
 				ConfigPlanChecks:  update("secret_value", knownvalue.StringExact("pass2")),
 				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(credentialAddr, tfjsonpath.New("id"))},
-				Check:             e.checkAPI(apiField("secretValue", func(c ranchersim.Credential) *string { return c.SecretValue }, "pass2")),
+				Check:             e.checkCredentialAPI(apiField("secretValue", func(c ranchersim.Credential) *string { return c.SecretValue }, "pass2")),
 			},
 			{
 				// Removing optional attributes clears them in Rancher.
@@ -219,7 +146,7 @@ func TestAccRegistryCredential_updateInPlace(t *testing.T) {
 					sameID.AddStateValue(credentialAddr, tfjsonpath.New("id")),
 					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("name"), knownvalue.Null()),
 				},
-				Check: e.checkAPI(func(c ranchersim.Credential) error {
+				Check: e.checkCredentialAPI(func(c ranchersim.Credential) error {
 					if c.Name != nil || c.Description != nil {
 						return fmt.Errorf("name %v and description %v are still set in the API", c.Name, c.Description)
 					}
@@ -238,13 +165,6 @@ func apiField(name string, get func(ranchersim.Credential) *string, want string)
 		}
 		return nil
 	}
-}
-
-func deref(p *string) string {
-	if p == nil {
-		return "<null>"
-	}
-	return fmt.Sprintf("%q", *p)
 }
 
 func TestAccRegistryCredential_replace(t *testing.T) {
@@ -290,8 +210,8 @@ resource "rancher_registry_credential" "test" {
 				ConfigPlanChecks: replaced,
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID(credentialAddr, &second),
-					func(*terraform.State) error { return e.expectRemoved(first) },
-					e.checkAPI(func(c ranchersim.Credential) error {
+					func(*terraform.State) error { return e.expectCredentialRemoved(first) },
+					e.checkCredentialAPI(func(c ranchersim.Credential) error {
 						if c.RegistryID != regB {
 							return fmt.Errorf("new credential is on registry %s, want %s", c.RegistryID, regB)
 						}
@@ -307,8 +227,8 @@ resource "rancher_registry_credential" "test" {
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID(credentialAddr, &third),
-					func(*terraform.State) error { return e.expectRemoved(second) },
-					e.checkAPI(func(c ranchersim.Credential) error {
+					func(*terraform.State) error { return e.expectCredentialRemoved(second) },
+					e.checkCredentialAPI(func(c ranchersim.Credential) error {
 						if c.ProjectID != "1a6" || c.State != "active" {
 							return fmt.Errorf("new credential is %s in project %s", c.State, c.ProjectID)
 						}
@@ -318,17 +238,6 @@ resource "rancher_registry_credential" "test" {
 			},
 		},
 	})
-}
-
-func (e *testEnv) expectRemoved(id string) error {
-	c, ok := e.sim.Credential(id)
-	if !ok {
-		return fmt.Errorf("credential %s vanished from the API instead of being removed", id)
-	}
-	if c.State != "removed" {
-		return fmt.Errorf("credential %s is %s, want removed", id, c.State)
-	}
-	return nil
 }
 
 func TestAccRegistryCredential_active(t *testing.T) {
@@ -343,7 +252,7 @@ func TestAccRegistryCredential_active(t *testing.T) {
 	}
 	var id string
 	apiState := func(want string) resource.TestCheckFunc {
-		return e.checkAPI(func(c ranchersim.Credential) error {
+		return e.checkCredentialAPI(func(c ranchersim.Credential) error {
 			if c.State != want {
 				return fmt.Errorf("API state %s, want %s", c.State, want)
 			}
@@ -358,7 +267,7 @@ func TestAccRegistryCredential_active(t *testing.T) {
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.checkAllRemoved,
+		CheckDestroy:             e.checkCredentialsRemoved(),
 		Steps: []resource.TestStep{
 			{
 				Config: config("active = false"),
@@ -380,7 +289,7 @@ func TestAccRegistryCredential_active(t *testing.T) {
 					if err := e.sim.Act(id, "deactivate"); err != nil {
 						t.Fatal(err)
 					}
-					e.waitState(t, id, "inactive")
+					e.waitCredentialState(t, id, "inactive")
 				},
 				Config:           config(""),
 				ConfigPlanChecks: updateTo(true),
@@ -407,7 +316,7 @@ func TestAccRegistryCredential_disappears(t *testing.T) {
 	}}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.checkAllRemoved,
+		CheckDestroy:             e.checkCredentialsRemoved(),
 		Steps: []resource.TestStep{
 			{Config: config, Check: captureID(credentialAddr, &id)},
 			{
@@ -416,11 +325,11 @@ func TestAccRegistryCredential_disappears(t *testing.T) {
 					if err := e.sim.Act(id, "deactivate"); err != nil {
 						t.Fatal(err)
 					}
-					e.waitState(t, id, "inactive")
+					e.waitCredentialState(t, id, "inactive")
 					if err := e.sim.Act(id, "remove"); err != nil {
 						t.Fatal(err)
 					}
-					e.waitState(t, id, "removed")
+					e.waitCredentialState(t, id, "removed")
 				},
 				Config:           config,
 				ConfigPlanChecks: recreated,
@@ -455,7 +364,7 @@ func TestAccRegistryCredential_import(t *testing.T) {
 `, reg))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.checkAllRemoved,
+		CheckDestroy:             e.checkCredentialsRemoved(),
 		Steps: []resource.TestStep{
 			{Config: config},
 			{
@@ -523,7 +432,7 @@ func TestAccRegistryCredential_writeOnlySecret(t *testing.T) {
 `, reg, secret, version))
 	}
 	secretInAPI := func(want string) resource.TestCheckFunc {
-		return e.checkAPI(apiField("secretValue", func(c ranchersim.Credential) *string { return c.SecretValue }, want))
+		return e.checkCredentialAPI(apiField("secretValue", func(c ranchersim.Credential) *string { return c.SecretValue }, want))
 	}
 	noSecretInState := []statecheck.StateCheck{
 		statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("secret_value_wo"), knownvalue.Null()),
@@ -532,7 +441,7 @@ func TestAccRegistryCredential_writeOnlySecret(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.checkAllRemoved,
+		CheckDestroy:             e.checkCredentialsRemoved(),
 		Steps: []resource.TestStep{
 			{
 				Config: config("wo-first", 1),
@@ -572,7 +481,7 @@ func TestAccRegistryCredential_failedTransition(t *testing.T) {
 `, reg))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.checkAllRemoved,
+		CheckDestroy:             e.checkCredentialsRemoved(),
 		Steps: []resource.TestStep{
 			{
 				PreConfig:   func() { e.sim.FailNextTransition("", "agent could not store the credential") },
@@ -602,7 +511,7 @@ func TestAccRegistryCredential_timeout(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		// The credential whose create never finished is still removed by destroy.
-		CheckDestroy: e.checkAllRemoved,
+		CheckDestroy: e.checkCredentialsRemoved(),
 		Steps: []resource.TestStep{
 			{
 				PreConfig: func() { e.sim.HangNextTransition("") },
@@ -644,7 +553,7 @@ resource "rancher_registry_credential" "removed" {
 	var deactivatedID, removedID string
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.checkAllRemoved,
+		CheckDestroy:             e.checkCredentialsRemoved(),
 		Steps: []resource.TestStep{
 			{
 				Config: config,
@@ -664,68 +573,16 @@ resource "rancher_registry_credential" "removed" {
 						if err := e.sim.Act(id, "deactivate"); err != nil {
 							t.Fatal(err)
 						}
-						e.waitState(t, id, "inactive")
+						e.waitCredentialState(t, id, "inactive")
 					}
 					if err := e.sim.Act(removedID, "remove"); err != nil {
 						t.Fatal(err)
 					}
-					e.waitState(t, removedID, "removed")
+					e.waitCredentialState(t, removedID, "removed")
 				},
 				Config:  config,
 				Destroy: true,
 			},
-		},
-	})
-}
-
-func TestAccRegistryCredential_badInput(t *testing.T) {
-	e := newTestEnv(t)
-	reg := e.registry(t, "registry.example.com")
-	e.sim.AddProject("1a6", "Other")
-	otherReg, err := e.sim.CreateRegistry("1a6", "other.example.com")
-	if err != nil {
-		t.Fatal(err)
-	}
-	step := func(body, want string) resource.TestStep {
-		return resource.TestStep{
-			Config:      e.credentialConfig(body),
-			ExpectError: regexp.MustCompile(want),
-			Check:       func(*terraform.State) error { return nil },
-		}
-	}
-	long := strings.Repeat("n", 256)
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy: func(*terraform.State) error {
-			if n := len(e.sim.Credentials(testProject)) + len(e.sim.Credentials("1a6")); n != 0 {
-				return fmt.Errorf("bad input created %d credentials", n)
-			}
-			return nil
-		},
-		Steps: []resource.TestStep{
-			step(fmt.Sprintf(`registry_id = %q
-  email = ""`, reg), `(?s)Attribute email string length must be at least 1`),
-			step(fmt.Sprintf(`registry_id = %q
-  email = "x@example.com"
-  name = %q`, reg, long), `(?s)Attribute name string length must be at most 255`),
-			step(fmt.Sprintf(`registry_id = %q
-  email = "x@example.com"
-  description = %q`, reg, strings.Repeat("d", 1025)), `(?s)Attribute description string length must be at most 1024`),
-			step(fmt.Sprintf(`registry_id = %q
-  email = "x@example.com"
-  public_value = %q`, reg, strings.Repeat("u", 4097)), `(?s)Attribute public_value string length must be at most 4096`),
-			step(`registry_id = "registry-1"
-  email = "x@example.com"`, `(?s)Attribute registry_id must be a Rancher registry id such as "1sp3"`),
-			step(fmt.Sprintf(`registry_id = %q
-  project_id = "default"
-  email = "x@example.com"`, reg), `(?s)Attribute project_id must be a Rancher project id such as "1a5"`),
-			step(fmt.Sprintf(`registry_id = %q
-  email = "x@example.com"
-  secret_value = "a"
-  secret_value_wo = "b"`, reg), `(?s)Attribute "secret_value_wo" cannot be specified when "secret_value" is specified|Invalid Attribute Combination`),
-			// A registry of another project: the API's InvalidReference, on registry_id.
-			step(fmt.Sprintf(`registry_id = %q
-  email = "x@example.com"`, otherReg), `(?s)registry_id.*InvalidReference`),
 		},
 	})
 }

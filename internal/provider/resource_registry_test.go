@@ -5,7 +5,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -29,87 +28,6 @@ resource "rancher_registry" "test" {
 `, body)
 }
 
-// checkRegistryAPI asserts on the registry as the simulator holds it.
-func (e *testEnv) checkRegistryAPI(addr string, check func(ranchersim.Registry) error) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		rs, ok := s.RootModule().Resources[addr]
-		if !ok {
-			return fmt.Errorf("%s not in state", addr)
-		}
-		r, ok := e.sim.Registry(rs.Primary.ID)
-		if !ok {
-			return fmt.Errorf("registry %s is not in the API", rs.Primary.ID)
-		}
-		return check(r)
-	}
-}
-
-// registryAPIState checks the registry's state in the API.
-func (e *testEnv) registryAPIState(addr, want string) resource.TestCheckFunc {
-	return e.checkRegistryAPI(addr, func(r ranchersim.Registry) error {
-		if r.State != want {
-			return fmt.Errorf("API state of registry %s is %s, want %s", r.ID, r.State, want)
-		}
-		return nil
-	})
-}
-
-// allRegistriesRemoved is a CheckDestroy: every registry of the given
-// projects (the test project when none is given) is removed.
-func (e *testEnv) allRegistriesRemoved(projects ...string) resource.TestCheckFunc {
-	if len(projects) == 0 {
-		projects = []string{testProject}
-	}
-	return func(*terraform.State) error {
-		for _, p := range projects {
-			for _, r := range e.sim.Registries(p) {
-				if r.State != "removed" && r.State != "purged" {
-					return fmt.Errorf("registry %s (%s) in project %s is %s after destroy, want removed", r.ID, r.ServerAddress, p, r.State)
-				}
-			}
-		}
-		return nil
-	}
-}
-
-// expectRegistryRemoved checks that a registry Terraform replaced or
-// destroyed is removed and purged in the API (not deleted for good, not
-// left behind, its address free again).
-func (e *testEnv) expectRegistryRemoved(id string) error {
-	r, ok := e.sim.Registry(id)
-	if !ok {
-		return fmt.Errorf("registry %s vanished from the API instead of being removed", id)
-	}
-	if r.State != "purged" {
-		return fmt.Errorf("registry %s is %s, want purged", id, r.State)
-	}
-	return nil
-}
-
-// waitRegistryState waits, out of band, until the simulator shows the registry in state.
-func (e *testEnv) waitRegistryState(t *testing.T, id, state string) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for time.Now().Before(deadline) {
-		if r, ok := e.sim.Registry(id); ok && r.State == state {
-			return
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	r, _ := e.sim.Registry(id)
-	t.Fatalf("registry %s is %q, want %q", id, r.State, state)
-}
-
-// deactivateRegistry deactivates a registry out of band, as someone in the
-// Rancher UI would, and waits until it is inactive.
-func (e *testEnv) deactivateRegistry(t *testing.T, id string) {
-	t.Helper()
-	if err := e.sim.Act(id, "deactivate"); err != nil {
-		t.Fatal(err)
-	}
-	e.waitRegistryState(t, id, "inactive")
-}
-
 func TestAccRegistry_basic(t *testing.T) {
 	e := newTestEnv(t)
 	config := e.registryConfig(fmt.Sprintf(`
@@ -126,7 +44,7 @@ func TestAccRegistry_basic(t *testing.T) {
 `, testProject))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.allRegistriesRemoved(),
+		CheckDestroy:             e.checkRegistriesRemoved(),
 		Steps: []resource.TestStep{
 			{
 				Config: config,
@@ -151,11 +69,6 @@ func TestAccRegistry_basic(t *testing.T) {
 					return nil
 				}),
 			},
-			{
-				// The same configuration again: nothing to do.
-				Config:           config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-			},
 		},
 	})
 }
@@ -164,7 +77,7 @@ func TestAccRegistry_minimal(t *testing.T) {
 	e := newTestEnv(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.allRegistriesRemoved(),
+		CheckDestroy:             e.checkRegistriesRemoved(),
 		Steps: []resource.TestStep{
 			{
 				// Only the required attribute: project from the provider, active by default.
@@ -216,7 +129,7 @@ func TestAccRegistry_updateInPlace(t *testing.T) {
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.allRegistriesRemoved(),
+		CheckDestroy:             e.checkRegistriesRemoved(),
 		Steps: []resource.TestStep{
 			{
 				Config:            config(`"one"`, `"first"`),
@@ -289,7 +202,7 @@ resource "rancher_registry" "test" {
 	}}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.allRegistriesRemoved(testProject, "1a6"),
+		CheckDestroy:             e.checkRegistriesRemoved(testProject, "1a6"),
 		Steps: []resource.TestStep{
 			{Config: config(testProject, "a.example.com"), Check: captureID(registryAddr, &first)},
 			{
@@ -354,7 +267,7 @@ func TestAccRegistry_active(t *testing.T) {
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.allRegistriesRemoved(),
+		CheckDestroy:             e.checkRegistriesRemoved(),
 		Steps: []resource.TestStep{
 			{
 				Config:            config("active = false"),
@@ -393,7 +306,7 @@ func TestAccRegistry_disappears(t *testing.T) {
 	}}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.allRegistriesRemoved(),
+		CheckDestroy:             e.checkRegistriesRemoved(),
 		Steps: []resource.TestStep{
 			{Config: config, Check: captureID(registryAddr, &id)},
 			{
@@ -461,7 +374,7 @@ func TestAccRegistry_import(t *testing.T) {
 `)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.allRegistriesRemoved(),
+		CheckDestroy:             e.checkRegistriesRemoved(),
 		Steps: []resource.TestStep{
 			{Config: config},
 			{
@@ -577,7 +490,7 @@ resource "rancher_registry" "deactivated" {
 	var deactivatedID string
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.allRegistriesRemoved(),
+		CheckDestroy:             e.checkRegistriesRemoved(),
 		Steps: []resource.TestStep{
 			{
 				Config: config,
@@ -601,7 +514,7 @@ func TestAccRegistry_failedTransition(t *testing.T) {
 	e := newTestEnv(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.allRegistriesRemoved(),
+		CheckDestroy:             e.checkRegistriesRemoved(),
 		Steps: []resource.TestStep{
 			{
 				PreConfig:   func() { e.sim.FailNextTransition("", "storage pool agent refused the registry") },
@@ -632,7 +545,7 @@ func TestAccRegistry_recreateSameAddress(t *testing.T) {
 	config := e.registryConfig(`  server_address = "registry.example.com"`)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.allRegistriesRemoved(),
+		CheckDestroy:             e.checkRegistriesRemoved(),
 		Steps: []resource.TestStep{
 			{Config: config},
 			{Config: config, Destroy: true},

@@ -54,13 +54,13 @@ resource "rancher_registry_credential" "test" {
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.checkAllRemoved,
+		CheckDestroy:             e.checkCredentialsRemoved(),
 		Steps: []resource.TestStep{
 			{Config: config()},
 			{
 				PreConfig: func() { t.Setenv("TF_VAR_registry_password", second) },
 				Config:    config(),
-				Check:     e.checkAPI(apiField("secretValue", func(c ranchersim.Credential) *string { return c.SecretValue }, second)),
+				Check:     e.checkCredentialAPI(apiField("secretValue", func(c ranchersim.Credential) *string { return c.SecretValue }, second)),
 			},
 			{
 				ResourceName:            credentialAddr,
@@ -128,15 +128,7 @@ func TestAccRegistryCredential_writeOnlySecretNowhere(t *testing.T) {
 	cliConfig := devOverridesConfig(t, dir)
 	work := filepath.Join(dir, "work")
 	config := func(version int) string {
-		return fmt.Sprintf(`
-terraform {
-  required_providers {
-    rancher = {
-      source = "cattle-ops/rancher"
-    }
-  }
-}
-
+		return cliRequiredProviders + fmt.Sprintf(`
 provider "rancher" {}
 
 variable "password" {

@@ -97,26 +97,51 @@ func (c *Client) UpdateRegistryCredential(ctx context.Context, projectID, id str
 // (with no targets: until it settles in any stable state).
 func (c *Client) WaitRegistryCredential(ctx context.Context, projectID, id string, targets ...string) (*RegistryCredential, error) {
 	obj, err := c.wait(ctx, credentialKind, projectID, id, targets)
-	if obj == nil {
-		return nil, err
-	}
-	return obj.credential(), err
-}
-
-// SetRegistryCredentialActive makes the credential active or inactive and
-// waits for it.
-func (c *Client) SetRegistryCredentialActive(ctx context.Context, projectID, id string, active bool) (*RegistryCredential, error) {
-	obj, err := c.setActive(ctx, credentialKind, projectID, id, active)
-	if obj == nil {
-		return nil, err
-	}
-	return obj.credential(), err
+	return typed(obj, err, (*wireObject).credential)
 }
 
 // RemoveRegistryCredential deletes the credential from any state and waits
 // until it is removed. A credential that is already gone is a success.
 func (c *Client) RemoveRegistryCredential(ctx context.Context, projectID, id string) error {
 	return c.remove(ctx, credentialKind, projectID, id)
+}
+
+// SettleCreatedRegistryCredential waits for a new credential to become
+// active, then deactivates it unless active.
+func (c *Client) SettleCreatedRegistryCredential(ctx context.Context, projectID, id string, active bool) (*RegistryCredential, error) {
+	obj, err := c.settleCreated(ctx, credentialKind, projectID, id, active)
+	return typed(obj, err, (*wireObject).credential)
+}
+
+// SettleUpdatedRegistryCredential brings the credential to goal after its
+// fields were updated (updated is nil when none were): it activates or
+// deactivates it, waits out a transition seen at the last read, or else
+// returns updated (read again when nil).
+func (c *Client) SettleUpdatedRegistryCredential(ctx context.Context, projectID, id string, updated *RegistryCredential, goal ActiveGoal) (*RegistryCredential, error) {
+	if updated != nil && !goal.needsAction() {
+		return updated, nil
+	}
+	obj, err := c.settleUpdated(ctx, credentialKind, projectID, id, goal)
+	return typed(obj, err, (*wireObject).credential)
+}
+
+// ReadLiveRegistryCredential reads the credential in projectID or, when it is
+// not there (or projectID is ""), wherever the key can see it; ProjectID of
+// the result is the credential's project. gone is true, with no error, when it no
+// longer exists for Terraform: no project the key reaches holds it, or it is
+// removed or being removed. Any other error (401 and 403 included) leaves
+// gone false: the credential may still exist.
+func (c *Client) ReadLiveRegistryCredential(ctx context.Context, projectID, id string) (cred *RegistryCredential, gone bool, err error) {
+	obj, gone, err := c.readLive(ctx, credentialKind, projectID, id)
+	cred, err = typed(obj, err, (*wireObject).credential)
+	return cred, gone, err
+}
+
+// RegistryCredentialProject is known when set, else the project the key finds
+// the credential in, looking in first first; gone is as for
+// ReadLiveRegistryCredential.
+func (c *Client) RegistryCredentialProject(ctx context.Context, known, first, id string) (projectID string, gone bool, err error) {
+	return c.projectOf(ctx, credentialKind, known, first, id)
 }
 
 func putOptional(m map[string]any, key string, v *string) {

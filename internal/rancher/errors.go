@@ -49,12 +49,6 @@ func IsNotFound(err error) bool {
 	return hasStatus(err, http.StatusNotFound)
 }
 
-// IsUnauthorized reports whether err is a 401 answer: the access key or the
-// secret key is wrong, or the key is not active.
-func IsUnauthorized(err error) bool {
-	return hasStatus(err, http.StatusUnauthorized)
-}
-
 // IsForbidden reports whether err is a 403 answer: the keys cannot reach the
 // project named in the request.
 func IsForbidden(err error) bool {

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 // Waiter timings: the first read comes soon (Cattle finishes a credential's
@@ -403,4 +405,78 @@ func (c *Client) remove(ctx context.Context, k kind, projectID, id string) error
 		}
 	}
 	return fmt.Errorf("could not remove %s %s: its state keeps changing", k.name, id)
+}
+
+// ActiveGoal is what an update must leave an object's active state at: Want
+// is the planned value; Was and WasState are what Rancher reported when the
+// object was last read.
+type ActiveGoal struct {
+	Want     bool
+	Was      bool
+	WasState string
+}
+
+// needsAction says whether the object must be activated or deactivated (or a
+// transition seen at the last read waited out) after its fields are updated.
+// Was is what Rancher reported, so an object deactivated outside Terraform is
+// activated again.
+func (g ActiveGoal) needsAction() bool {
+	return g.Want != g.Was || IsPendingState(g.WasState)
+}
+
+// settleCreated waits for a new object to become active, as Cattle activates
+// every new object, then deactivates it unless active.
+func (c *Client) settleCreated(ctx context.Context, k kind, projectID, id string, active bool) (*wireObject, error) {
+	obj, err := c.wait(ctx, k, projectID, id, []string{StateActive})
+	if err == nil && !active {
+		obj, err = c.setActive(ctx, k, projectID, id, false)
+	}
+	return obj, err
+}
+
+// settleUpdated brings the object to goal.Want after an update, or reads it
+// when nothing is left to do.
+func (c *Client) settleUpdated(ctx context.Context, k kind, projectID, id string, goal ActiveGoal) (*wireObject, error) {
+	if goal.needsAction() {
+		return c.setActive(ctx, k, projectID, id, goal.Want)
+	}
+	return c.get(ctx, k, projectID, id)
+}
+
+// readLive locates the object (see locate). gone is true only when the object
+// no longer exists for Terraform: no project the key reaches holds it (404),
+// or it is removed or being removed (Cattle keeps such objects readable by id
+// for a while). Any other error, 401 and 403 included, is returned with gone
+// false: the object may still exist.
+func (c *Client) readLive(ctx context.Context, k kind, projectID, id string) (obj *wireObject, gone bool, err error) {
+	obj, err = c.locate(ctx, k, projectID, id)
+	if IsNotFound(err) || (err == nil && obj.status().Gone()) {
+		tflog.Warn(ctx, k.name+" is gone from Rancher", map[string]any{"id": id})
+		return nil, true, nil
+	}
+	return obj, false, err
+}
+
+// projectOf returns known when it is set, else the project the key finds the
+// object in (trying first first); gone is as for readLive. It serves a state
+// that holds no project (upgraded from the archived provider, which never
+// recorded a credential's project, and not refreshed since).
+func (c *Client) projectOf(ctx context.Context, k kind, known, first, id string) (projectID string, gone bool, err error) {
+	if known != "" {
+		return known, false, nil
+	}
+	obj, gone, err := c.readLive(ctx, k, first, id)
+	if gone || err != nil {
+		return "", gone, err
+	}
+	return deref(obj.AccountID), false, nil
+}
+
+// typed converts what a generic operation returned to the kind's own type,
+// keeping the object that comes with some errors (a failed transition).
+func typed[T any](obj *wireObject, err error, as func(*wireObject) *T) (*T, error) {
+	if obj == nil {
+		return nil, err
+	}
+	return as(obj), err
 }

@@ -147,24 +147,3 @@ func orNotFound(err error, k kind, id string) error {
 	return &Error{Status: http.StatusNotFound, Code: "NotFound",
 		Message: fmt.Sprintf("no project the API key reaches holds %s %s", k.name, id)}
 }
-
-// LocateRegistryCredential reads a credential in projectID or, when it is
-// not there (or projectID is ""), wherever the key can see it; ProjectID of
-// the result is the credential's project. IsNotFound is true of the error
-// only when no project the key reaches holds it.
-func (c *Client) LocateRegistryCredential(ctx context.Context, projectID, id string) (*RegistryCredential, error) {
-	obj, err := c.locate(ctx, credentialKind, projectID, id)
-	if err != nil {
-		return nil, err
-	}
-	return obj.credential(), nil
-}
-
-// LocateRegistry is LocateRegistryCredential for registries.
-func (c *Client) LocateRegistry(ctx context.Context, projectID, id string) (*Registry, error) {
-	obj, err := c.locate(ctx, registryKind, projectID, id)
-	if err != nil {
-		return nil, err
-	}
-	return obj.registry(), nil
-}

@@ -38,6 +38,16 @@ var pendingStates = map[string]bool{
 // by itself.
 func IsPendingState(state string) bool { return pendingStates[state] }
 
+// IsActiveState says which side of active/inactive a Cattle state is on,
+// transitional states counting for the state they move to.
+func IsActiveState(state string) bool {
+	switch state {
+	case StateInactive, StateDeactivating, StateUpdatingInactive, StateRemoving, StateRemoved, StatePurging, StatePurged:
+		return false
+	}
+	return true
+}
+
 // Status holds the fields Cattle puts on every object.
 type Status struct {
 	State                string

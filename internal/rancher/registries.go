@@ -95,23 +95,31 @@ func (c *Client) UpdateRegistry(ctx context.Context, projectID, id string, u Reg
 	return obj.registry(), nil
 }
 
-// WaitRegistry polls until the registry is in one of targets (with no
-// targets: until it settles).
-func (c *Client) WaitRegistry(ctx context.Context, projectID, id string, targets ...string) (*Registry, error) {
-	obj, err := c.wait(ctx, registryKind, projectID, id, targets)
-	if obj == nil {
-		return nil, err
-	}
-	return obj.registry(), err
+// SettleCreatedRegistry is SettleCreatedRegistryCredential for registries.
+func (c *Client) SettleCreatedRegistry(ctx context.Context, projectID, id string, active bool) (*Registry, error) {
+	obj, err := c.settleCreated(ctx, registryKind, projectID, id, active)
+	return typed(obj, err, (*wireObject).registry)
 }
 
-// SetRegistryActive makes the registry active or inactive and waits for it.
-func (c *Client) SetRegistryActive(ctx context.Context, projectID, id string, active bool) (*Registry, error) {
-	obj, err := c.setActive(ctx, registryKind, projectID, id, active)
-	if obj == nil {
-		return nil, err
+// SettleUpdatedRegistry is SettleUpdatedRegistryCredential for registries.
+func (c *Client) SettleUpdatedRegistry(ctx context.Context, projectID, id string, updated *Registry, goal ActiveGoal) (*Registry, error) {
+	if updated != nil && !goal.needsAction() {
+		return updated, nil
 	}
-	return obj.registry(), err
+	obj, err := c.settleUpdated(ctx, registryKind, projectID, id, goal)
+	return typed(obj, err, (*wireObject).registry)
+}
+
+// ReadLiveRegistry is ReadLiveRegistryCredential for registries.
+func (c *Client) ReadLiveRegistry(ctx context.Context, projectID, id string) (reg *Registry, gone bool, err error) {
+	obj, gone, err := c.readLive(ctx, registryKind, projectID, id)
+	reg, err = typed(obj, err, (*wireObject).registry)
+	return reg, gone, err
+}
+
+// RegistryProject is RegistryCredentialProject for registries.
+func (c *Client) RegistryProject(ctx context.Context, known, first, id string) (projectID string, gone bool, err error) {
+	return c.projectOf(ctx, registryKind, known, first, id)
 }
 
 // RemoveRegistry deletes the registry from any state, then purges it, and

@@ -2,8 +2,8 @@
 // HTTP API, limited to what the Terraform provider uses: projects (read),
 // registries, registry credentials and the schema documents.
 //
-// It follows the project's reference notes (reference/cattle-v1-api.md,
-// "Simulator spec"): the exact JSON shapes of resources, collections and
+// It reproduces what the provider relies on in a real Cattle server: the
+// exact JSON shapes of resources, collections and
 // errors; collection filters, sorting and pagination; the credential state
 // machine with asynchronous transitions; HTTP Basic authentication with
 // environment keys and account keys; and the readOnCreateOnly rule for
@@ -37,7 +37,9 @@
 //
 // Access control off (Options.AccessControlOff): the key lookup runs first,
 // so a valid key acts as above; only requests without a key, with an
-// unknown access key or a wrong secret become the admin account 1a1.
+// unknown access key, a wrong secret or a key of an inactive user account
+// become the admin account 1a1, and those get 401 instead when they send
+// "X-ENFORCE-AUTHENTICATION: true".
 //
 // Faults: each API request draws its fault decision from a random sequence
 // seeded by Options.Seed (two draws per request whatever the rate, so the

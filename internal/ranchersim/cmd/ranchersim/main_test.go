@@ -2,35 +2,17 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"io"
 	"net/http"
 	"os"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/cattle-ops/terraform-provider-rancher/internal/testutil"
 )
-
-// syncBuffer is a bytes.Buffer safe for the logger's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 func get(t *testing.T, url, user, pass string) (int, http.Header, map[string]any) {
 	t.Helper()
@@ -59,7 +41,7 @@ func do(t *testing.T, method, url, user, pass, reqBody string) (int, http.Header
 
 func TestCommandServesAndStopsOnSIGTERM(t *testing.T) {
 	outR, outW := io.Pipe()
-	var stderr syncBuffer
+	var stderr testutil.SyncBuffer
 	done := make(chan int, 1)
 	go func() {
 		done <- run([]string{"-listen", "127.0.0.1:0", "-transition-delay", "1ms", "-env-key", "1a7:otherkey:othersecret"}, outW, &stderr, nil)
@@ -127,7 +109,7 @@ func TestCommandServesAndStopsOnSIGTERM(t *testing.T) {
 }
 
 func TestCommandFlags(t *testing.T) {
-	var out, errOut syncBuffer
+	var out, errOut testutil.SyncBuffer
 	if code := run([]string{"-help"}, &out, &errOut, nil); code != 0 || out.String() != "" ||
 		!strings.Contains(errOut.String(), "simaccesskey") || !strings.Contains(errOut.String(), "-transition-delay") {
 		t.Fatalf("-help: %d %q %q", code, out.String(), errOut.String())
@@ -142,12 +124,12 @@ func TestCommandFlags(t *testing.T) {
 		}
 	}
 	for _, args := range [][]string{{"-env-key", "bad"}, {"-fault-rate", "2"}, {"extra"}, {"-nope"}} {
-		var o, e syncBuffer
+		var o, e testutil.SyncBuffer
 		if code := run(args, &o, &e, nil); code != 2 || o.String() != "" {
 			t.Fatalf("%v: exit %d, stdout %q", args, code, o.String())
 		}
 	}
-	var o, e syncBuffer
+	var o, e testutil.SyncBuffer
 	if code := run([]string{"-listen", "256.0.0.1:bad"}, &o, &e, nil); code != 1 || o.String() != "" {
 		t.Fatalf("bad listen: %d %q", code, o.String())
 	}
@@ -180,11 +162,11 @@ func TestCommandFlags(t *testing.T) {
 
 // startCommand runs the command with args on a free port and returns its
 // URL, its stderr and a function that stops it and checks it exited 0.
-func startCommand(t *testing.T, args ...string) (string, *syncBuffer, func()) {
+func startCommand(t *testing.T, args ...string) (string, *testutil.SyncBuffer, func()) {
 	t.Helper()
 	stop := make(chan struct{})
 	pr, pw := io.Pipe()
-	stderr := &syncBuffer{}
+	stderr := &testutil.SyncBuffer{}
 	done := make(chan int, 1)
 	go func() {
 		done <- run(append([]string{"-listen", "127.0.0.1:0", "-transition-delay", "0"}, args...), pw, stderr, stop)
@@ -318,7 +300,7 @@ func TestCommandKeyFlagErrors(t *testing.T) {
 		{"-account-key", "ak:sk:1a5", "-admin-key", "ak:sk2"},
 		{"-env-key", "1a7:ak:sk", "-account-key", "ak:sk:1a5"},
 	} {
-		var o, e syncBuffer
+		var o, e testutil.SyncBuffer
 		if code := run(args, &o, &e, nil); code != 2 || o.String() != "" || e.String() == "" {
 			t.Fatalf("%v: exit %d, stdout %q, stderr %q", args, code, o.String(), e.String())
 		}

@@ -1,0 +1,377 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/cattle-ops/terraform-provider-rancher/internal/rancher"
+	"github.com/cattle-ops/terraform-provider-rancher/internal/ranchersim"
+)
+
+// Helpers shared by the provider's tests: the simulator environment, checks
+// of what the API holds, and the terraform CLI runs.
+
+const (
+	testProject   = "1a5"
+	testAccessKey = "TESTACCESSKEY0000001"
+	testSecretKey = "test-secret-key-9f3c2a7e"
+)
+
+// testProviderFactories serve the provider in-process to the terraform CLI.
+var testProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
+	"rancher": func() (tfprotov6.ProviderServer, error) { return NewProtocol6Server("test")(), nil },
+}
+
+// testEnv is one simulator and the provider block that points at it.
+type testEnv struct {
+	sim *ranchersim.Server
+	url string
+}
+
+// testSimOptions are the simulator's options in every test: the test
+// project and keys, and short transitions so that waiting is exercised
+// without slowing the suite down.
+func testSimOptions() ranchersim.Options {
+	return ranchersim.Options{
+		ProjectID:       testProject,
+		AccessKey:       testAccessKey,
+		SecretKey:       testSecretKey,
+		TransitionDelay: 5 * time.Millisecond,
+	}
+}
+
+// newTestEnv starts a simulator for one test with testSimOptions, changed
+// by opts.
+func newTestEnv(t *testing.T, opts ...func(*ranchersim.Options)) *testEnv {
+	t.Helper()
+	o := testSimOptions()
+	for _, f := range opts {
+		f(&o)
+	}
+	sim, url := ranchersim.NewTestServer(t, o)
+	return &testEnv{sim: sim, url: url}
+}
+
+// providerBlock configures the provider for this simulator.
+func (e *testEnv) providerBlock() string {
+	return fmt.Sprintf(`
+provider "rancher" {
+  api_url    = %q
+  access_key = %q
+  secret_key = %q
+}
+`, e.url, testAccessKey, testSecretKey)
+}
+
+// registry makes an active registry out of band and returns its id.
+func (e *testEnv) registry(t *testing.T, serverAddress string) string {
+	t.Helper()
+	id, err := e.sim.CreateRegistry(testProject, serverAddress)
+	if err != nil {
+		t.Fatalf("creating registry %s: %v", serverAddress, err)
+	}
+	return id
+}
+
+// apiClient is a client of this test's simulator, for making objects
+// outside Terraform.
+func (e *testEnv) apiClient(t *testing.T, accessKey, secretKey string) *rancher.Client {
+	t.Helper()
+	c, err := rancher.NewClient(rancher.Config{URL: e.url, AccessKey: accessKey, SecretKey: secretKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// makeCredential creates an active credential outside Terraform and returns its id.
+func makeCredential(t *testing.T, c *rancher.Client, projectID, registryID, name string) string {
+	t.Helper()
+	ctx := context.Background()
+	cred, err := c.CreateRegistryCredential(ctx, projectID, rancher.RegistryCredentialCreate{
+		RegistryID:  registryID,
+		Email:       name + "@example.com",
+		Name:        &name,
+		PublicValue: &name,
+	})
+	if err != nil {
+		t.Fatalf("creating credential %s: %v", name, err)
+	}
+	if _, err := c.WaitRegistryCredential(ctx, projectID, cred.ID, rancher.StateActive); err != nil {
+		t.Fatalf("waiting for credential %s: %v", cred.ID, err)
+	}
+	return cred.ID
+}
+
+// captureID records the credential's id from state into *id.
+func captureID(addr string, id *string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		rs, ok := s.RootModule().Resources[addr]
+		if !ok {
+			return fmt.Errorf("%s not in state", addr)
+		}
+		*id = rs.Primary.ID
+		return nil
+	}
+}
+
+// checkCredentialAPI asserts on the credential rancher_registry_credential.test as
+// the simulator holds it.
+func (e *testEnv) checkCredentialAPI(check func(ranchersim.Credential) error) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		rs, ok := s.RootModule().Resources[credentialAddr]
+		if !ok {
+			return fmt.Errorf("%s not in state", credentialAddr)
+		}
+		c, ok := e.sim.Credential(rs.Primary.ID)
+		if !ok {
+			return fmt.Errorf("credential %s is not in the API", rs.Primary.ID)
+		}
+		return check(c)
+	}
+}
+
+// checkCredentialsRemoved is a CheckDestroy: every credential of the given
+// projects (the test project when none is given) is removed.
+func (e *testEnv) checkCredentialsRemoved(projects ...string) resource.TestCheckFunc {
+	if len(projects) == 0 {
+		projects = []string{testProject}
+	}
+	return func(*terraform.State) error {
+		for _, p := range projects {
+			for _, c := range e.sim.Credentials(p) {
+				if c.State != "removed" && c.State != "purged" {
+					return fmt.Errorf("credential %s in project %s is %s after destroy, want removed", c.ID, p, c.State)
+				}
+			}
+		}
+		return nil
+	}
+}
+
+func (e *testEnv) expectCredentialRemoved(id string) error {
+	c, ok := e.sim.Credential(id)
+	if !ok {
+		return fmt.Errorf("credential %s vanished from the API instead of being removed", id)
+	}
+	if c.State != "removed" {
+		return fmt.Errorf("credential %s is %s, want removed", id, c.State)
+	}
+	return nil
+}
+
+// waitCredentialState waits, out of band, until the simulator shows the credential in state.
+func (e *testEnv) waitCredentialState(t *testing.T, id, state string) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		if c, ok := e.sim.Credential(id); ok && c.State == state {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	c, _ := e.sim.Credential(id)
+	t.Fatalf("credential %s is %q, want %q", id, c.State, state)
+}
+
+func strPtrEq(p *string, want string) bool { return p != nil && *p == want }
+
+func deref(p *string) string {
+	if p == nil {
+		return "<null>"
+	}
+	return fmt.Sprintf("%q", *p)
+}
+
+// checkRegistryAPI asserts on the registry as the simulator holds it.
+func (e *testEnv) checkRegistryAPI(addr string, check func(ranchersim.Registry) error) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		rs, ok := s.RootModule().Resources[addr]
+		if !ok {
+			return fmt.Errorf("%s not in state", addr)
+		}
+		r, ok := e.sim.Registry(rs.Primary.ID)
+		if !ok {
+			return fmt.Errorf("registry %s is not in the API", rs.Primary.ID)
+		}
+		return check(r)
+	}
+}
+
+// registryAPIState checks the registry's state in the API.
+func (e *testEnv) registryAPIState(addr, want string) resource.TestCheckFunc {
+	return e.checkRegistryAPI(addr, func(r ranchersim.Registry) error {
+		if r.State != want {
+			return fmt.Errorf("API state of registry %s is %s, want %s", r.ID, r.State, want)
+		}
+		return nil
+	})
+}
+
+// checkRegistriesRemoved is a CheckDestroy: every registry of the given
+// projects (the test project when none is given) is removed.
+func (e *testEnv) checkRegistriesRemoved(projects ...string) resource.TestCheckFunc {
+	if len(projects) == 0 {
+		projects = []string{testProject}
+	}
+	return func(*terraform.State) error {
+		for _, p := range projects {
+			for _, r := range e.sim.Registries(p) {
+				if r.State != "removed" && r.State != "purged" {
+					return fmt.Errorf("registry %s (%s) in project %s is %s after destroy, want removed", r.ID, r.ServerAddress, p, r.State)
+				}
+			}
+		}
+		return nil
+	}
+}
+
+// expectRegistryRemoved checks that a registry Terraform replaced or
+// destroyed is removed and purged in the API (not deleted for good, not
+// left behind, its address free again).
+func (e *testEnv) expectRegistryRemoved(id string) error {
+	r, ok := e.sim.Registry(id)
+	if !ok {
+		return fmt.Errorf("registry %s vanished from the API instead of being removed", id)
+	}
+	if r.State != "purged" {
+		return fmt.Errorf("registry %s is %s, want purged", id, r.State)
+	}
+	return nil
+}
+
+// waitRegistryState waits, out of band, until the simulator shows the registry in state.
+func (e *testEnv) waitRegistryState(t *testing.T, id, state string) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		if r, ok := e.sim.Registry(id); ok && r.State == state {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	r, _ := e.sim.Registry(id)
+	t.Fatalf("registry %s is %q, want %q", id, r.State, state)
+}
+
+// deactivateRegistry deactivates a registry out of band, as someone in the
+// Rancher UI would, and waits until it is inactive.
+func (e *testEnv) deactivateRegistry(t *testing.T, id string) {
+	t.Helper()
+	if err := e.sim.Act(id, "deactivate"); err != nil {
+		t.Fatal(err)
+	}
+	e.waitRegistryState(t, id, "inactive")
+}
+
+// checkAllRemovedIn is a CheckDestroy: at least one credential was made in
+// the projects, and every credential and registry of them is removed
+// (credentials) or purged (registries).
+func (e *testEnv) checkAllRemovedIn(projects ...string) resource.TestCheckFunc {
+	credentialsGone, registriesGone := e.checkCredentialsRemoved(projects...), e.checkRegistriesRemoved(projects...)
+	return func(s *terraform.State) error {
+		n := 0
+		for _, p := range projects {
+			n += len(e.sim.Credentials(p))
+		}
+		if n == 0 {
+			return fmt.Errorf("no credential was ever made in %v", projects)
+		}
+		if err := credentialsGone(s); err != nil {
+			return err
+		}
+		return registriesGone(s)
+	}
+}
+
+// Helpers of the tests that run the terraform CLI themselves, for what
+// terraform-plugin-testing cannot drive (-generate-config-out, SIGINT).
+
+// terraformPath is the CLI the acceptance tests use.
+func terraformPath(t *testing.T) string {
+	t.Helper()
+	if tf := os.Getenv("TF_ACC_TERRAFORM_PATH"); tf != "" {
+		return tf
+	}
+	tf, err := exec.LookPath("terraform")
+	if err != nil {
+		t.Fatal("no terraform CLI: set TF_ACC_TERRAFORM_PATH or put terraform on PATH")
+	}
+	return tf
+}
+
+// cliRequiredProviders is the terraform block of a configuration run by
+// the terraform CLI with devOverridesConfig: this provider, from this checkout.
+const cliRequiredProviders = `
+terraform {
+  required_providers {
+    rancher = {
+      source = "cattle-ops/rancher"
+    }
+  }
+}
+`
+
+// devOverridesConfig builds the provider from this checkout and writes a
+// CLI configuration that makes Terraform use it with no network: a
+// dev_overrides entry, and a filesystem mirror for init, which also holds
+// the extra providers.
+func devOverridesConfig(t *testing.T, dir string, extra ...mirroredProvider) string {
+	t.Helper()
+	bin := filepath.Join(dir, "bin")
+	build := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-rancher"), "github.com/cattle-ops/terraform-provider-rancher")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building the provider: %v\n%s", err, out)
+	}
+	provider, err := os.ReadFile(filepath.Join(bin, "terraform-provider-rancher"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Terraform looks for cattle-ops/rancher under registry.terraform.io,
+	// OpenTofu under registry.opentofu.org.
+	for _, host := range []string{"registry.terraform.io", "registry.opentofu.org"} {
+		mirrored := filepath.Join(dir, "mirror", host, "cattle-ops", "rancher", "0.0.1", runtime.GOOS+"_"+runtime.GOARCH, "terraform-provider-rancher_v0.0.1")
+		writeFile(t, mirrored, string(provider))
+		if err := os.Chmod(mirrored, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	include := `"cattle-ops/rancher"`
+	for _, m := range extra {
+		m.install(t, filepath.Join(dir, "mirror"))
+		include += fmt.Sprintf(", %q", m.source)
+	}
+	config := filepath.Join(dir, "terraformrc")
+	writeFile(t, config, fmt.Sprintf(`
+provider_installation {
+  dev_overrides {
+    "cattle-ops/rancher" = %q
+  }
+  filesystem_mirror {
+    path    = %q
+    include = [%s]
+  }
+}
+`, bin, filepath.Join(dir, "mirror"), include))
+	return config
+}
+
+func writeFile(t *testing.T, name, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(name, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
