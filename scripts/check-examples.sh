@@ -12,9 +12,13 @@ root=$PWD
 # older CLI (given with TERRAFORM=…; make uses 1.14 or later) the folders
 # that use them are checked by fmt only.
 read -r tf_major tf_minor < <(scripts/terraform-version.sh "$TERRAFORM")
-modern=0
+modern=0 identity=0
 if [ "$tf_major" -gt 1 ] || { [ "$tf_major" -eq 1 ] && [ "$tf_minor" -ge 11 ]; }; then
   modern=1
+fi
+# Import by identity needs Terraform 1.12.
+if [ "$tf_major" -gt 1 ] || { [ "$tf_major" -eq 1 ] && [ "$tf_minor" -ge 12 ]; }; then
+  identity=1
 fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/check-examples.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -47,6 +51,12 @@ for d in "${dirs[@]}"; do
 
   if [ "$modern" -eq 0 ] && grep -Eqs '_wo\b|_wo |ephemeral' "$d"/*.tf; then
     echo "    validate skipped: this folder uses write-only attributes, which need Terraform 1.11 (this is $tf_major.$tf_minor)"
+    [ "$ok" -eq 1 ] || failed+=("$d")
+    continue
+  fi
+
+  if [ "$identity" -eq 0 ] && grep -Eqs '^\s*identity\s*=' "$d"/*.tf; then
+    echo "    validate skipped: this folder imports by identity, which needs Terraform 1.12 (this is $tf_major.$tf_minor)"
     [ "$ok" -eq 1 ] || failed+=("$d")
     continue
   fi

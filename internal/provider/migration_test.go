@@ -404,6 +404,7 @@ func TestAccMigration_replaceProvider(t *testing.T) {
 			t.Errorf("state after apply lacks %s:\n%s", want, st)
 		}
 	}
+	checkIdentitiesMatchState(t, w, st)
 	w.expectNoChanges()
 	w.run("destroy", "-auto-approve", "-input=false", "-no-color")
 	world.checkAllRemoved(t)

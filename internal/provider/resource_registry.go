@@ -25,6 +25,7 @@ var (
 	_ resource.ResourceWithImportState  = (*registryResource)(nil)
 	_ resource.ResourceWithUpgradeState = (*registryResource)(nil)
 	_ resource.ResourceWithMoveState    = (*registryResource)(nil)
+	_ resource.ResourceWithIdentity     = (*registryResource)(nil)
 )
 
 // NewRegistryResource is the constructor of rancher_registry.
@@ -109,6 +110,12 @@ func (r *registryResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 	}
 }
 
+// IdentitySchema is the identity Terraform 1.12 and later record for each
+// registry: its project and id.
+func (r *registryResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = objectIdentitySchema("registry", "1sp3")
+}
+
 // UpgradeState upgrades version-0 states, such as those of the archived
 // hashicorp/rancher provider after `terraform state replace-provider`.
 func (r *registryResource) UpgradeState(ctx context.Context) map[int64]resource.StateUpgrader {
@@ -160,6 +167,7 @@ func (r *registryResource) Create(ctx context.Context, req resource.CreateReques
 	plan.ProjectID = types.StringValue(projectID)
 	plan.applyAPI(reg)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.ProjectID, plan.ID)...)
 
 	reg, err = client.SettleCreatedRegistry(ctx, projectID, reg.ID, wantActive)
 	if err != nil {
@@ -168,6 +176,7 @@ func (r *registryResource) Create(ctx context.Context, req resource.CreateReques
 	}
 	plan.applyAPI(reg)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.ProjectID, plan.ID)...)
 }
 
 func (r *registryResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -189,6 +198,7 @@ func (r *registryResource) Read(ctx context.Context, req resource.ReadRequest, r
 	}
 	state.applyAPI(reg)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ProjectID, state.ID)...)
 }
 
 func (r *registryResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -236,6 +246,7 @@ func (r *registryResource) Update(ctx context.Context, req resource.UpdateReques
 	plan.ID, plan.ProjectID = state.ID, types.StringValue(projectID)
 	plan.applyAPI(reg)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.ProjectID, plan.ID)...)
 }
 
 func (r *registryResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -268,7 +279,11 @@ func (r *registryResource) Delete(ctx context.Context, req resource.DeleteReques
 // "<environment_id>/<id>") or "<id>", found in whichever project the key
 // reaches, the provider's first.
 func (r *registryResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	projectID, id, ok := splitImportID(req.ID, registryIDPattern, projectIDPattern)
+	importID, ok := importIDFromIdentity(ctx, req, registryIDPattern, "1sp3", &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	projectID, id, ok := splitImportID(importID, registryIDPattern, projectIDPattern)
 	if !ok {
 		resp.Diagnostics.AddError("Invalid import id",
 			fmt.Sprintf("Expected \"<project_id>/<id>\" such as \"1a5/1sp3\", or \"<id>\" such as \"1sp3\"; got %q.", req.ID))

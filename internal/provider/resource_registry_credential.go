@@ -32,6 +32,7 @@ var (
 	_ resource.ResourceWithImportState  = (*registryCredentialResource)(nil)
 	_ resource.ResourceWithUpgradeState = (*registryCredentialResource)(nil)
 	_ resource.ResourceWithMoveState    = (*registryCredentialResource)(nil)
+	_ resource.ResourceWithIdentity     = (*registryCredentialResource)(nil)
 )
 
 // NewRegistryCredentialResource is the constructor of rancher_registry_credential.
@@ -153,6 +154,12 @@ func (r *registryCredentialResource) Schema(ctx context.Context, _ resource.Sche
 	}
 }
 
+// IdentitySchema is the identity Terraform 1.12 and later record for each
+// registry credential: its project and id.
+func (r *registryCredentialResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = objectIdentitySchema("registry credential", "1c7")
+}
+
 // UpgradeState upgrades version-0 states, such as those of the archived
 // hashicorp/rancher provider after `terraform state replace-provider`.
 func (r *registryCredentialResource) UpgradeState(ctx context.Context) map[int64]resource.StateUpgrader {
@@ -213,6 +220,7 @@ func (r *registryCredentialResource) Create(ctx context.Context, req resource.Cr
 	plan.ProjectID = types.StringValue(projectID)
 	plan.applyAPI(cred)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.ProjectID, plan.ID)...)
 
 	cred, err = client.SettleCreatedRegistryCredential(ctx, projectID, cred.ID, wantActive)
 	if err != nil {
@@ -221,6 +229,7 @@ func (r *registryCredentialResource) Create(ctx context.Context, req resource.Cr
 	}
 	plan.applyAPI(cred)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.ProjectID, plan.ID)...)
 }
 
 func (r *registryCredentialResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -243,6 +252,7 @@ func (r *registryCredentialResource) Read(ctx context.Context, req resource.Read
 	}
 	state.applyAPI(cred)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ProjectID, state.ID)...)
 }
 
 func (r *registryCredentialResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -286,6 +296,7 @@ func (r *registryCredentialResource) Update(ctx context.Context, req resource.Up
 	plan.ID, plan.ProjectID = state.ID, types.StringValue(projectID)
 	plan.applyAPI(cred)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.ProjectID, plan.ID)...)
 }
 
 // credentialChanges lists the updatable fields whose planned value differs
@@ -345,11 +356,15 @@ func (r *registryCredentialResource) Delete(ctx context.Context, req resource.De
 // the key reaches, the provider's first) and the archived provider's
 // "<registry_id>/<id>".
 func (r *registryCredentialResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	scope, id, ok := splitImportID(req.ID, credentialIDPattern, projectIDPattern, registryIDPattern)
+	importID, ok := importIDFromIdentity(ctx, req, credentialIDPattern, "1c7", &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	scope, id, ok := splitImportID(importID, credentialIDPattern, projectIDPattern, registryIDPattern)
 	if !ok {
 		resp.Diagnostics.AddError("Invalid import id",
 			fmt.Sprintf("Expected \"<project_id>/<id>\" such as \"1a5/1c7\", \"<id>\" such as \"1c7\", "+
-				"or the hashicorp/rancher provider's \"<registry_id>/<id>\" such as \"1sp3/1c7\"; got %q.", req.ID))
+				"or the hashicorp/rancher provider's \"<registry_id>/<id>\" such as \"1sp3/1c7\"; got %q.", importID))
 		return
 	}
 	if registryIDPattern.MatchString(scope) {

@@ -1,0 +1,259 @@
+package provider
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"regexp"
+	"testing"
+
+	goversion "github.com/hashicorp/go-version"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+)
+
+// Resource identity (Terraform 1.12 and later): {project_id, id} on both
+// resources, set on create, read and import, and import blocks that name an
+// object by identity.
+
+var (
+	credentialIDRegexp = regexp.MustCompile(`^1c[0-9]+$`)
+	registryIDRegexp   = regexp.MustCompile(`^1sp[0-9]+$`)
+)
+
+// expectIdentity checks addr's identity: its project, and an id that is the
+// one in state.
+func expectIdentity(addr, projectID string, id *regexp.Regexp) []statecheck.StateCheck {
+	return []statecheck.StateCheck{
+		statecheck.ExpectIdentity(addr, map[string]knownvalue.Check{
+			"project_id": knownvalue.StringExact(projectID),
+			"id":         knownvalue.StringRegexp(id),
+		}),
+		statecheck.ExpectIdentityValueMatchesState(addr, tfjsonpath.New("id")),
+		statecheck.ExpectIdentityValueMatchesState(addr, tfjsonpath.New("project_id")),
+	}
+}
+
+// TestAccIdentity_createAndImport: both resources get their identity on
+// create, keep it through an update, and import by it with no change.
+func TestAccIdentity_createAndImport(t *testing.T) {
+	e := newTestEnv(t)
+	config := func(name string) string {
+		return e.providerBlock() + fmt.Sprintf(`
+resource "rancher_registry" "test" {
+  server_address = "registry.example.com"
+  name           = %[1]q
+}
+
+resource "rancher_registry_credential" "test" {
+  registry_id     = rancher_registry.test.id
+  email           = "ci@example.com"
+  name            = %[1]q
+  public_value    = "ci-bot"
+  secret_value_wo = "pw-identity"
+}
+`, name)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+		ProtoV6ProviderFactories: testProviderFactories,
+		CheckDestroy:             e.checkAllRemovedIn(testProject),
+		Steps: []resource.TestStep{
+			{
+				Config:            config("one"),
+				ConfigStateChecks: append(expectIdentity(credentialAddr, testProject, credentialIDRegexp), expectIdentity(registryAddr, testProject, registryIDRegexp)...),
+			},
+			{
+				// An in-place update keeps the identity (the framework
+				// fails an update whose identity changes).
+				Config: config("two"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(credentialAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction(registryAddr, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: append(expectIdentity(credentialAddr, testProject, credentialIDRegexp), expectIdentity(registryAddr, testProject, registryIDRegexp)...),
+			},
+			{
+				ResourceName:    credentialAddr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithResourceIdentity,
+			},
+			{
+				ResourceName:    registryAddr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithResourceIdentity,
+			},
+		},
+	})
+}
+
+// TestAccIdentity_importByID: `import { identity = { id = … } }` finds an
+// object in the provider's project, and one in another project the key
+// reaches, with or without project_id; the state records where it is.
+func TestAccIdentity_importByID(t *testing.T) {
+	e := newTestEnv(t)
+	e.sim.AddAccountKey(keysAccountKey, keysAccountSK, false, map[string]string{testProject: "owner", keysStaging: "owner"})
+	account := e.apiClient(t, keysAccountKey, keysAccountSK)
+	prodRegistry := e.registry(t, "registry.example.com")
+	stagingRegistry, err := e.sim.CreateRegistry(keysStaging, "staging.example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	prodCred := makeCredential(t, account, testProject, prodRegistry, "prod")
+	stagingCred := makeCredential(t, account, keysStaging, stagingRegistry, "staging")
+
+	config := e.keysProvider(keysAccountKey, keysAccountSK, testProject) + fmt.Sprintf(`
+import {
+  to       = rancher_registry.prod
+  identity = { id = %[1]q }
+}
+
+import {
+  to       = rancher_registry_credential.prod
+  identity = { id = %[2]q }
+}
+
+import {
+  to       = rancher_registry.staging
+  identity = { id = %[3]q, project_id = %[5]q }
+}
+
+import {
+  to       = rancher_registry_credential.staging
+  identity = { id = %[4]q }
+}
+
+resource "rancher_registry" "prod" {
+  server_address = "registry.example.com"
+}
+
+resource "rancher_registry_credential" "prod" {
+  registry_id  = rancher_registry.prod.id
+  email        = "prod@example.com"
+  name         = "prod"
+  public_value = "prod"
+}
+
+resource "rancher_registry" "staging" {
+  project_id     = %[5]q
+  server_address = "staging.example.com"
+}
+
+resource "rancher_registry_credential" "staging" {
+  project_id   = %[5]q
+  registry_id  = rancher_registry.staging.id
+  email        = "staging@example.com"
+  name         = "staging"
+  public_value = "staging"
+}
+`, prodRegistry, prodCred, stagingRegistry, stagingCred, keysStaging)
+
+	noOp := func(addr string) plancheck.PlanCheck {
+		return plancheck.ExpectResourceAction(addr, plancheck.ResourceActionNoop)
+	}
+	checks := []statecheck.StateCheck{
+		statecheck.ExpectIdentity("rancher_registry.prod", map[string]knownvalue.Check{
+			"project_id": knownvalue.StringExact(testProject), "id": knownvalue.StringExact(prodRegistry)}),
+		statecheck.ExpectIdentity("rancher_registry_credential.prod", map[string]knownvalue.Check{
+			"project_id": knownvalue.StringExact(testProject), "id": knownvalue.StringExact(prodCred)}),
+		statecheck.ExpectIdentity("rancher_registry.staging", map[string]knownvalue.Check{
+			"project_id": knownvalue.StringExact(keysStaging), "id": knownvalue.StringExact(stagingRegistry)}),
+		statecheck.ExpectIdentity("rancher_registry_credential.staging", map[string]knownvalue.Check{
+			"project_id": knownvalue.StringExact(keysStaging), "id": knownvalue.StringExact(stagingCred)}),
+		statecheck.ExpectKnownValue("rancher_registry_credential.staging", tfjsonpath.New("project_id"), knownvalue.StringExact(keysStaging)),
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+		ProtoV6ProviderFactories: testProviderFactories,
+		CheckDestroy:             e.checkAllRemovedIn(testProject, keysStaging),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					noOp("rancher_registry.prod"), noOp("rancher_registry_credential.prod"),
+					noOp("rancher_registry.staging"), noOp("rancher_registry_credential.staging"),
+				}},
+				ConfigStateChecks: checks,
+			},
+		},
+	})
+}
+
+// TestAccIdentity_badIdentity: an identity whose values are not ids of the
+// resource's kind is refused before anything is read, naming the value.
+func TestAccIdentity_badIdentity(t *testing.T) {
+	e := newTestEnv(t)
+	importConfig := func(to, identity string) string {
+		return e.providerBlock() + fmt.Sprintf(`
+import {
+  to       = %s
+  identity = %s
+}
+
+resource "rancher_registry" "test" {
+  server_address = "registry.example.com"
+}
+
+resource "rancher_registry_credential" "test" {
+  registry_id = "1sp1"
+  email       = "ci@example.com"
+}
+`, to, identity)
+	}
+	steps := []resource.TestStep{}
+	for _, c := range []struct{ to, identity, want string }{
+		{credentialAddr, `{ id = "1sp3" }`, `identity.id must be an id such as "1c7"; got "1sp3"`},
+		{credentialAddr, `{ id = "1c7", project_id = "1sp3" }`, `identity.project_id must be a Rancher project id such as "1a5"; got "1sp3"`},
+		{registryAddr, `{ id = "1c7" }`, `identity.id must be an id such as "1sp3"; got "1c7"`},
+	} {
+		steps = append(steps, resource.TestStep{
+			Config:      importConfig(c.to, c.identity),
+			PlanOnly:    true,
+			ExpectError: messageRegexp(c.want),
+		})
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+		ProtoV6ProviderFactories: testProviderFactories,
+		CheckDestroy:             e.checkCredentialsRemoved(),
+		Steps:                    steps,
+	})
+}
+
+// checkIdentitiesMatchState asserts, on Terraform 1.12 and later, that every
+// resource in `terraform show -json` output has the identity
+// {project_id, id} of its own values: states upgraded from the archived
+// provider, which had no identity, get theirs at the first refresh.
+func checkIdentitiesMatchState(t *testing.T, w *cliWorkdir, showJSON string) {
+	t.Helper()
+	if w.version.LessThan(goversion.Must(goversion.NewVersion("1.12.0"))) {
+		return
+	}
+	var st struct {
+		Values struct {
+			RootModule struct {
+				Resources []struct {
+					Address  string            `json:"address"`
+					Values   map[string]any    `json:"values"`
+					Identity map[string]string `json:"identity"`
+				} `json:"resources"`
+			} `json:"root_module"`
+		} `json:"values"`
+	}
+	if err := json.Unmarshal([]byte(showJSON), &st); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range st.Values.RootModule.Resources {
+		want := map[string]string{"project_id": fmt.Sprint(r.Values["project_id"]), "id": fmt.Sprint(r.Values["id"])}
+		if !maps.Equal(r.Identity, want) {
+			t.Errorf("%s: identity %v, want %v", r.Address, r.Identity, want)
+		}
+	}
+	if len(st.Values.RootModule.Resources) == 0 {
+		t.Error("no resources in state")
+	}
+}
