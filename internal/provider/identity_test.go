@@ -20,11 +20,6 @@ import (
 // resources, set on create, read and import, and import blocks that name an
 // object by identity.
 
-var (
-	credentialIDRegexp = regexp.MustCompile(`^1c[0-9]+$`)
-	registryIDRegexp   = regexp.MustCompile(`^1sp[0-9]+$`)
-)
-
 // expectIdentity checks addr's identity: its project, and an id that is the
 // one in state.
 func expectIdentity(addr, projectID string, id *regexp.Regexp) []statecheck.StateCheck {
@@ -65,7 +60,7 @@ resource "rancher_registry_credential" "test" {
 		Steps: []resource.TestStep{
 			{
 				Config:            config("one"),
-				ConfigStateChecks: append(expectIdentity(credentialAddr, testProject, credentialIDRegexp), expectIdentity(registryAddr, testProject, registryIDRegexp)...),
+				ConfigStateChecks: append(expectIdentity(credentialAddr, testProject, credentialIDPattern), expectIdentity(registryAddr, testProject, registryIDPattern)...),
 			},
 			{
 				// An in-place update keeps the identity (the framework
@@ -75,7 +70,7 @@ resource "rancher_registry_credential" "test" {
 					plancheck.ExpectResourceAction(credentialAddr, plancheck.ResourceActionUpdate),
 					plancheck.ExpectResourceAction(registryAddr, plancheck.ResourceActionUpdate),
 				}},
-				ConfigStateChecks: append(expectIdentity(credentialAddr, testProject, credentialIDRegexp), expectIdentity(registryAddr, testProject, registryIDRegexp)...),
+				ConfigStateChecks: append(expectIdentity(credentialAddr, testProject, credentialIDPattern), expectIdentity(registryAddr, testProject, registryIDPattern)...),
 			},
 			{
 				ResourceName:    credentialAddr,
