@@ -135,7 +135,8 @@ type RegistryCredentialFilter struct {
 	RegistryID     string
 	Name           string
 	PublicValue    string
-	IncludeRemoved bool // also list removed and purged credentials
+	State          string // scans only
+	IncludeRemoved bool   // also list removed and purged credentials
 }
 
 // Registry is a registry object (a storage pool of kind registry).
@@ -165,6 +166,7 @@ type RegistryUpdate struct {
 type RegistryFilter struct {
 	ServerAddress  string
 	Name           string
+	State          string // scans only
 	IncludeRemoved bool
 }
 
