@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -34,7 +35,10 @@ const (
 	envClientConfig = "RANCHER_CLIENT_CONFIG"
 )
 
-var _ provider.Provider = (*rancherProvider)(nil)
+var (
+	_ provider.Provider                  = (*rancherProvider)(nil)
+	_ provider.ProviderWithListResources = (*rancherProvider)(nil)
+)
 
 type rancherProvider struct {
 	version string
@@ -157,6 +161,7 @@ func (p *rancherProvider) Configure(ctx context.Context, req provider.ConfigureR
 			tflog.Debug(ctx, "provider configuration has an unknown value; configuration is deferred", map[string]any{"attribute": name})
 			resp.ResourceData = &providerData{} // no client: ready reports it
 			resp.DataSourceData = resp.ResourceData
+			resp.ListResourceData = resp.ResourceData
 			return
 		}
 	}
@@ -187,6 +192,7 @@ func (p *rancherProvider) Configure(ctx context.Context, req provider.ConfigureR
 	data := &providerData{client: client, secretKey: settings.secretKey, projectID: settings.projectID}
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	resp.ListResourceData = data
 }
 
 // settings are the provider configuration after attributes, environment
@@ -320,6 +326,13 @@ func (p *rancherProvider) Resources(_ context.Context) []func() resource.Resourc
 	return []func() resource.Resource{
 		NewRegistryCredentialResource,
 		NewRegistryResource,
+	}
+}
+
+func (p *rancherProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewRegistryCredentialListResource,
+		NewRegistryListResource,
 	}
 }
 

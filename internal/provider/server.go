@@ -33,7 +33,10 @@ import (
 // if it stays at the wrapper's figure, delete this file and server_test.go.
 func NewProtocol6Server(version string) func() tfprotov6.ProviderServer {
 	return func() tfprotov6.ProviderServer {
-		return releasingServer{ProviderServer: providerserver.NewProtocol6(New(version)())()}
+		// The framework's server has the list resource calls too; the
+		// wrapper must keep them visible to terraform-plugin-go.
+		server := providerserver.NewProtocol6(New(version)())().(tfprotov6.ProviderServerWithListResource)
+		return releasingServer{ProviderServerWithListResource: server}
 	}
 }
 
@@ -42,39 +45,39 @@ func NewProtocol6Server(version string) func() tfprotov6.ProviderServer {
 // requests (list resources, actions) must not be wrapped: their results use
 // the context after the call returns.
 type releasingServer struct {
-	tfprotov6.ProviderServer
+	tfprotov6.ProviderServerWithListResource
 }
 
 func (s releasingServer) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
-	return released(ctx, req, s.ProviderServer.ValidateResourceConfig)
+	return released(ctx, req, s.ProviderServerWithListResource.ValidateResourceConfig)
 }
 
 func (s releasingServer) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
-	return released(ctx, req, s.ProviderServer.UpgradeResourceState)
+	return released(ctx, req, s.ProviderServerWithListResource.UpgradeResourceState)
 }
 
 func (s releasingServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
-	return released(ctx, req, s.ProviderServer.ReadResource)
+	return released(ctx, req, s.ProviderServerWithListResource.ReadResource)
 }
 
 func (s releasingServer) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
-	return released(ctx, req, s.ProviderServer.PlanResourceChange)
+	return released(ctx, req, s.ProviderServerWithListResource.PlanResourceChange)
 }
 
 func (s releasingServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
-	return released(ctx, req, s.ProviderServer.ApplyResourceChange)
+	return released(ctx, req, s.ProviderServerWithListResource.ApplyResourceChange)
 }
 
 func (s releasingServer) ImportResourceState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
-	return released(ctx, req, s.ProviderServer.ImportResourceState)
+	return released(ctx, req, s.ProviderServerWithListResource.ImportResourceState)
 }
 
 func (s releasingServer) ValidateDataResourceConfig(ctx context.Context, req *tfprotov6.ValidateDataResourceConfigRequest) (*tfprotov6.ValidateDataResourceConfigResponse, error) {
-	return released(ctx, req, s.ProviderServer.ValidateDataResourceConfig)
+	return released(ctx, req, s.ProviderServerWithListResource.ValidateDataResourceConfig)
 }
 
 func (s releasingServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
-	return released(ctx, req, s.ProviderServer.ReadDataSource)
+	return released(ctx, req, s.ProviderServerWithListResource.ReadDataSource)
 }
 
 // released makes one call with a context released when it returns.

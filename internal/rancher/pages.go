@@ -111,3 +111,28 @@ func (c *Client) pages(ctx context.Context, coll, what string, query url.Values,
 		}
 	}
 }
+
+// RegistryAddresses maps the ids of a project's registries to their server
+// addresses, in one request: all of them, or only registryID when it is set
+// (an unknown one maps to nothing).
+func (c *Client) RegistryAddresses(ctx context.Context, projectID, registryID string) (map[string]string, error) {
+	if registryID != "" {
+		reg, err := c.GetRegistry(ctx, projectID, registryID)
+		if IsNotFound(err) {
+			return map[string]string{}, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		return map[string]string{reg.ID: reg.ServerAddress}, nil
+	}
+	regs, err := c.ListRegistries(ctx, projectID, RegistryFilter{})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(regs))
+	for _, reg := range regs {
+		out[reg.ID] = reg.ServerAddress
+	}
+	return out, nil
+}

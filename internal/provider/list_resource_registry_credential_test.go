@@ -1,0 +1,274 @@
+package provider
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/querycheck"
+	"github.com/hashicorp/terraform-plugin-testing/querycheck/queryfilter"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+)
+
+// queryWorld is a Rancher holding what a team adopts: registries hub and
+// internal in the default environment, with three and two credentials (one
+// of hub's deactivated), and one registry with a credential in a staging
+// environment that an account key also reaches.
+type queryWorld struct {
+	e                         *testEnv
+	hub, internal, staging    string // registry ids
+	hubCreds, internalCreds   []string
+	inactiveCred, stagingCred string
+}
+
+func newQueryWorld(t *testing.T) *queryWorld {
+	t.Helper()
+	e := newTestEnv(t)
+	e.sim.AddAccountKey(keysAccountKey, keysAccountSK, false, map[string]string{testProject: "owner", keysStaging: "owner"})
+	w := &queryWorld{e: e, hub: e.registry(t, "hub.example.com"), internal: e.registry(t, "internal.example.com")}
+	var err error
+	if w.staging, err = e.sim.CreateRegistry(keysStaging, "staging.example.com"); err != nil {
+		t.Fatal(err)
+	}
+	account := e.apiClient(t, keysAccountKey, keysAccountSK)
+	for i := range 3 {
+		w.hubCreds = append(w.hubCreds, makeCredential(t, account, testProject, w.hub, fmt.Sprint("hub-", i)))
+	}
+	for i := range 2 {
+		w.internalCreds = append(w.internalCreds, makeCredential(t, account, testProject, w.internal, fmt.Sprint("internal-", i)))
+	}
+	w.inactiveCred = w.hubCreds[2]
+	if err := e.sim.Act(w.inactiveCred, "deactivate"); err != nil {
+		t.Fatal(err)
+	}
+	e.waitCredentialState(t, w.inactiveCred, "inactive")
+	w.stagingCred = makeCredential(t, account, keysStaging, w.staging, "staging")
+	return w
+}
+
+// provider is the provider block for the account key, with the default
+// environment as its project.
+func (w *queryWorld) provider() string {
+	return w.e.keysProvider(keysAccountKey, keysAccountSK, testProject)
+}
+
+// queryTest runs query steps. The first step writes the provider block;
+// each query step adds its list blocks beside it.
+func (w *queryWorld) queryTest(t *testing.T, steps ...resource.TestStep) {
+	t.Helper()
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps:                    append([]resource.TestStep{{Config: w.provider()}}, steps...),
+	})
+}
+
+func identityOf(projectID, id string) map[string]knownvalue.Check {
+	return map[string]knownvalue.Check{"project_id": knownvalue.StringExact(projectID), "id": knownvalue.StringExact(id)}
+}
+
+func TestAccRegistryCredentialList_query(t *testing.T) {
+	w := newQueryWorld(t)
+	w.queryTest(t,
+		resource.TestStep{
+			Query: true,
+			Config: fmt.Sprintf(`
+list "rancher_registry_credential" "all" {
+  provider = rancher
+}
+
+list "rancher_registry_credential" "hub" {
+  provider = rancher
+  config {
+    registry_id = %[1]q
+  }
+}
+
+list "rancher_registry_credential" "inactive" {
+  provider = rancher
+  config {
+    active = false
+  }
+}
+
+list "rancher_registry_credential" "active_by_state" {
+  provider = rancher
+  config {
+    state = "active"
+  }
+}
+
+list "rancher_registry_credential" "by_name" {
+  provider         = rancher
+  include_resource = true
+  config {
+    name = "internal-1"
+  }
+}
+
+list "rancher_registry_credential" "staging" {
+  provider = rancher
+  config {
+    project_id = %[2]q
+  }
+}
+
+list "rancher_registry_credential" "first_two" {
+  provider = rancher
+  limit    = 2
+}
+`, w.hub, keysStaging),
+			QueryResultChecks: []querycheck.QueryResultCheck{
+				querycheck.ExpectLength("rancher_registry_credential.all", 5),
+				querycheck.ExpectIdentity("rancher_registry_credential.all", identityOf(testProject, w.hubCreds[0])),
+				querycheck.ExpectIdentity("rancher_registry_credential.all", identityOf(testProject, w.internalCreds[1])),
+				querycheck.ExpectResourceDisplayName("rancher_registry_credential.all",
+					queryfilter.ByResourceIdentity(identityOf(testProject, w.hubCreds[0])),
+					knownvalue.StringExact("hub-0: hub-0 at hub.example.com (active)")),
+				querycheck.ExpectResourceDisplayName("rancher_registry_credential.all",
+					queryfilter.ByResourceIdentity(identityOf(testProject, w.inactiveCred)),
+					knownvalue.StringExact("hub-2: hub-2 at hub.example.com (inactive)")),
+
+				querycheck.ExpectLength("rancher_registry_credential.hub", 3),
+				querycheck.ExpectIdentity("rancher_registry_credential.hub", identityOf(testProject, w.hubCreds[1])),
+
+				querycheck.ExpectLength("rancher_registry_credential.inactive", 1),
+				querycheck.ExpectIdentity("rancher_registry_credential.inactive", identityOf(testProject, w.inactiveCred)),
+				querycheck.ExpectLength("rancher_registry_credential.active_by_state", 4),
+
+				querycheck.ExpectLength("rancher_registry_credential.by_name", 1),
+				querycheck.ExpectResourceKnownValues("rancher_registry_credential.by_name",
+					queryfilter.ByResourceIdentity(identityOf(testProject, w.internalCreds[1])),
+					[]querycheck.KnownValueCheck{
+						{Path: tfjsonpath.New("id"), KnownValue: knownvalue.StringExact(w.internalCreds[1])},
+						{Path: tfjsonpath.New("project_id"), KnownValue: knownvalue.StringExact(testProject)},
+						{Path: tfjsonpath.New("registry_id"), KnownValue: knownvalue.StringExact(w.internal)},
+						{Path: tfjsonpath.New("email"), KnownValue: knownvalue.StringExact("internal-1@example.com")},
+						{Path: tfjsonpath.New("public_value"), KnownValue: knownvalue.StringExact("internal-1")},
+						{Path: tfjsonpath.New("active"), KnownValue: knownvalue.Bool(true)},
+						{Path: tfjsonpath.New("state"), KnownValue: knownvalue.StringExact("active")},
+						// Rancher does not return the password: never a guess.
+						{Path: tfjsonpath.New("secret_value"), KnownValue: knownvalue.Null()},
+					}),
+
+				querycheck.ExpectLength("rancher_registry_credential.staging", 1),
+				querycheck.ExpectIdentity("rancher_registry_credential.staging", identityOf(keysStaging, w.stagingCred)),
+				querycheck.ExpectResourceDisplayName("rancher_registry_credential.staging",
+					queryfilter.ByResourceIdentity(identityOf(keysStaging, w.stagingCred)),
+					knownvalue.StringExact("staging: staging at staging.example.com (active)")),
+
+				querycheck.ExpectLength("rancher_registry_credential.first_two", 2),
+			},
+		},
+	)
+}
+
+// TestAccRegistryCredentialList_errors: a project the key cannot reach, and
+// a filter value that is not valid, are errors that say what to fix.
+func TestAccRegistryCredentialList_errors(t *testing.T) {
+	w := newQueryWorld(t)
+	query := func(config string) string {
+		return fmt.Sprintf(`
+list "rancher_registry_credential" "test" {
+  provider = rancher
+  config {
+    %s
+  }
+}
+`, config)
+	}
+	w.queryTest(t,
+		resource.TestStep{
+			Query:       true,
+			Config:      query(`project_id = "1a9"`),
+			ExpectError: messageRegexp("cannot reach project 1a9"),
+		},
+		resource.TestStep{
+			Query:       true,
+			Config:      query(`registry_id = "hub"`),
+			ExpectError: messageRegexp(`must be a Rancher registry id such as "1sp3"`),
+		},
+		resource.TestStep{
+			Query:       true,
+			Config:      query(`state = "removed"`),
+			ExpectError: messageRegexp(`value must be one of`),
+		},
+	)
+}
+
+// TestAccQuery_adoptEnvironment is the adoption flow of the README: `terraform
+// query -generate-config-out` over an environment with existing registries
+// and credentials writes a configuration whose plan imports every one with
+// no change, and whose apply leaves the next plan empty. terraform-plugin-
+// testing cannot apply a generated configuration, so this test runs the
+// terraform CLI itself.
+func TestAccQuery_adoptEnvironment(t *testing.T) {
+	w := newCLIWorkdir(t)
+	w.skipBelow("1.14.0", "terraform query")
+	world := newQueryWorld(t)
+	writeFile(t, filepath.Join(w.dir, "main.tf"), cliRequiredProviders+world.provider())
+	writeFile(t, filepath.Join(w.dir, "adopt.tfquery.hcl"), `
+list "rancher_registry" "all" {
+  provider = rancher
+  limit    = 1000
+}
+
+list "rancher_registry_credential" "all" {
+  provider = rancher
+  limit    = 1000
+}
+`)
+	w.run("init", "-input=false", "-no-color")
+	w.run("query", "-no-color", "-generate-config-out=generated.tf")
+	b, err := os.ReadFile(filepath.Join(w.dir, "generated.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	generated := string(b)
+	t.Logf("generated configuration:\n%s", generated)
+	for what, want := range map[string]int{
+		`resource "rancher_registry" `:            2,
+		`resource "rancher_registry_credential" `: 5,
+		`import {`:                             7,
+		`identity = {`:                         7,
+		`project_id\s+= "` + testProject + `"`: 14, // in each resource and each identity
+		`secret_value\s+= null # sensitive`:    5,  // never a guess
+	} {
+		if got := len(regexp.MustCompile(what).FindAllString(generated, -1)); got != want {
+			t.Errorf("generated configuration has %q %d times, want %d", what, got, want)
+		}
+	}
+	for _, id := range append(append([]string{world.hub, world.internal}, world.hubCreds...), world.internalCreds...) {
+		if !strings.Contains(generated, `id         = "`+id+`"`) {
+			t.Errorf("generated configuration does not import %s", id)
+		}
+	}
+	if strings.Contains(generated, world.stagingCred) {
+		t.Errorf("generated configuration adopts %s, of another environment than the one listed", world.stagingCred)
+	}
+
+	changes := w.plan()
+	want := map[string][]string{}
+	for _, c := range changes {
+		want[c.Address] = []string{"no-op"}
+	}
+	checkPlan(t, changes, want, 7)
+	if len(changes) != 7 {
+		t.Fatalf("plan has %d changes, want the 7 imports: %v", len(changes), changes)
+	}
+	w.run("apply", "-input=false", "-no-color", "tfplan")
+	w.expectNoChanges()
+	checkIdentitiesMatchState(t, w, w.run("show", "-json"))
+	if n := len(world.e.sim.Credentials(testProject)); n != 5 {
+		t.Errorf("%d credentials in Rancher after adoption, want the same 5", n)
+	}
+	if c, _ := world.e.sim.Credential(world.inactiveCred); c.State != "inactive" {
+		t.Errorf("the adopted inactive credential is %s, want it left inactive", c.State)
+	}
+}
