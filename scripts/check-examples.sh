@@ -12,13 +12,16 @@ root=$PWD
 # older CLI (given with TERRAFORM=…; make uses 1.14 or later) the folders
 # that use them are checked by fmt only.
 read -r tf_major tf_minor < <(scripts/terraform-version.sh "$TERRAFORM")
-modern=0 identity=0
+modern=0 identity=0 query=0
 if [ "$tf_major" -gt 1 ] || { [ "$tf_major" -eq 1 ] && [ "$tf_minor" -ge 11 ]; }; then
   modern=1
 fi
-# Import by identity needs Terraform 1.12.
+# Import by identity needs Terraform 1.12, list resources (query files) 1.14.
 if [ "$tf_major" -gt 1 ] || { [ "$tf_major" -eq 1 ] && [ "$tf_minor" -ge 12 ]; }; then
   identity=1
+fi
+if [ "$tf_major" -gt 1 ] || { [ "$tf_major" -eq 1 ] && [ "$tf_minor" -ge 14 ]; }; then
+  query=1
 fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/check-examples.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -32,8 +35,8 @@ export TF_IN_AUTOMATION=1
 export CHECKPOINT_DISABLE=1
 
 dirs=()
-for d in examples/provider examples/resources/* examples/data-sources/* examples/demo; do
-  [ -d "$d" ] && compgen -G "$d/*.tf" >/dev/null && dirs+=("$d")
+for d in examples/provider examples/resources/* examples/data-sources/* examples/list-resources/* examples/demo; do
+  [ -d "$d" ] && compgen -G "$d/*.tf*" >/dev/null && dirs+=("$d")
 done
 if [ "${#dirs[@]}" -eq 0 ]; then
   echo "No example folders found." >&2
@@ -44,9 +47,27 @@ failed=()
 for d in "${dirs[@]}"; do
   echo "==> $d"
   ok=1
-  if ! "$TERRAFORM" fmt -check -diff "$d"; then
+  if compgen -G "$d/*.tf" >/dev/null && ! "$TERRAFORM" fmt -check -diff "$d"; then
     echo "    terraform fmt: not formatted (run: terraform fmt $d)" >&2
     ok=0
+  fi
+  # terraform fmt (1.14) takes no .tfquery.hcl file, whose syntax is that
+  # of a .tf file: check a copy under that name.
+  for q in "$d"/*.tfquery.hcl; do
+    [ -e "$q" ] || continue
+    copy="$work/fmt/$(basename "$q" .tfquery.hcl).tf"
+    mkdir -p "$work/fmt"
+    cp "$q" "$copy"
+    if ! "$TERRAFORM" fmt -check -diff "$copy"; then
+      echo "    terraform fmt: $q is not formatted" >&2
+      ok=0
+    fi
+  done
+
+  if [ "$query" -eq 0 ] && compgen -G "$d/*.tfquery.hcl" >/dev/null; then
+    echo "    validate skipped: list resources need Terraform 1.14 (this is $tf_major.$tf_minor)"
+    [ "$ok" -eq 1 ] || failed+=("$d")
+    continue
   fi
 
   if [ "$modern" -eq 0 ] && grep -Eqs '_wo\b|_wo |ephemeral' "$d"/*.tf; then
@@ -66,8 +87,8 @@ for d in "${dirs[@]}"; do
   # add one that points at this provider.
   tmp="$work/config/${d//\//_}"
   mkdir -p "$tmp"
-  cp "$d"/*.tf "$tmp/"
-  if ! grep -qs 'required_providers' "$d"/*.tf; then
+  cp "$d"/*.tf* "$tmp/"
+  if ! grep -qs 'required_providers' "$d"/*.tf*; then
     cat >"$tmp/zz_required_providers.tf" <<'TF'
 terraform {
   required_providers {
@@ -81,7 +102,7 @@ TF
   if ! out=$("$TERRAFORM" -chdir="$tmp" init -input=false -backend=false 2>&1); then
     echo "$out" >&2
     ok=0
-  elif ! out=$("$TERRAFORM" -chdir="$tmp" validate -no-color 2>&1); then
+  elif ! out=$("$TERRAFORM" -chdir="$tmp" validate -no-color $([ "$query" -eq 1 ] && echo -query) 2>&1); then
     echo "$out" >&2
     ok=0
   else
