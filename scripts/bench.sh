@@ -19,7 +19,10 @@
 #     which records each provider process's peak resident set size
 #     (ru_maxrss, the kernel's VmHWM) when it exits; the timed runs go
 #     without it, as for any user;
-#   - wall time of destroy (provider and baseline).
+#   - wall time of destroy (provider and baseline);
+#   - `terraform query -generate-config-out` over the N credentials: list
+#     requests (pages of 100, and the registries once: at most
+#     ceil(N/100) + 1) and reads of single objects (none), from /_sim/stats.
 # Prints one markdown table and writes it to bench-results.md.
 #
 # Environment: TERRAFORM (terraform binary), BENCH_SIZES (default "100 1000"),
@@ -39,6 +42,8 @@ PARALLELISM=10   # terraform's default; not passed on the command line
 RTT_SAMPLES=31
 MEMORY_TARGET_MIB=64
 MEMORY_TARGET_N=1000
+QUERY_TARGET_N=1000
+QUERY_TARGET_LISTS=11
 
 bench_start=$EPOCHREALTIME
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -272,6 +277,33 @@ EOF
   }
   stats "$work/s2"
 
+  # terraform query over the N credentials, as an adoption would run it
+  # (-generate-config-out, which fills in every attribute): list requests
+  # only, in pages of 100, and no read of any one credential.
+  step "N=$n: terraform query -generate-config-out over the $n credentials"
+  dir_q="$work/query-$n"
+  mkdir -p "$dir_q"
+  sed '/^resource /,$d' "$dir_p/main.tf" >"$dir_q/main.tf"
+  cat >"$dir_q/adopt.tfquery.hcl" <<EOF
+list "rancher_registry_credential" "bench" {
+  provider = rancher
+  limit    = $n
+}
+EOF
+  run "$work/q-init-$n.log" tf "$dir_q" init
+  stats "$work/q0"
+  t0=$(now)
+  # (query takes no -input flag, which tf adds)
+  run "$work/q-query-$n.log" "$TERRAFORM" -chdir="$dir_q" query -no-color -generate-config-out=generated.tf
+  t_query=$(elapsed "$t0" "$(now)")
+  stats "$work/q1"
+  q_found=$(grep -c '^resource "rancher_registry_credential"' "$dir_q/generated.tf" || true)
+  d_query=$(delta "$work/q0" "$work/q1")
+  q_lists=$(jq '[.routes | to_entries[] | select(.key | test("^GET [^ ]*/(registrycredentials|registries)$")) | .value] | add // 0' <<<"$d_query")
+  q_byid=$(jq '[.routes | to_entries[] | select(.key | contains("{id}")) | .value] | add // 0' <<<"$d_query")
+  q_total=$(jq .total <<<"$d_query")
+  q_max=$(((n + 99) / 100 + 1))
+
   step "N=$n: destroy (provider, then baseline)"
   t0=$(now)
   run "$work/p-destroy-$n.log" tf "$dir_p" destroy -auto-approve
@@ -335,9 +367,20 @@ EOF
   fi
   row "$n" "**provider peak memory**, peak RSS of the provider processes terraform started: apply / plan / destroy (MiB)" "$mem_apply / $mem_plan / $mem_destroy (max **$mem_peak**; processes $(procs "apply-$n") / $(procs "plan-$n") / $(procs "destroy-$n"))" "$mem_target" "$mem_ok"
   row "$n" "destroy, provider / baseline (s); requests per credential" "$t_pdestroy / $t_bdestroy; $per_destroy" "" ""
+  if [ "$n" = "$QUERY_TARGET_N" ]; then
+    query_target="≤ $QUERY_TARGET_LISTS lists, 0 reads"
+    query_max=$QUERY_TARGET_LISTS query_pass=PASS
+  else
+    query_target="(≤ $q_max lists at N=$n)"
+    query_max=$q_max query_pass="(info)"
+  fi
+  query_ok=$(awk -v l="$q_lists" -v i="$q_byid" -v f="$q_found" -v n="$n" -v t="$query_max" -v p="$query_pass" \
+    'BEGIN { print (l <= t && i == 0 && f == n) ? p : "MISS" }')
+  row "$n" "**terraform query -generate-config-out** over the N credentials: list requests / reads of one object / all requests; resource blocks written; time (s)" "**$q_lists** / **$q_byid** / $q_total; $q_found written; $t_query" "$query_target" "$query_ok"
   details+=("- N=$n apply requests: $(jq -c .routes <<<"$d_apply")")
   details+=("- N=$n plan requests: $(jq -c .routes <<<"$d_plan")")
   details+=("- N=$n destroy requests: $(jq -c .routes <<<"$d_destroy")")
+  details+=("- N=$n query requests: $(jq -c .routes <<<"$d_query")")
   details+=("- N=$n: this N took $(elapsed "$n_start" "$(now)") s in all (init, apply, plan, destroy of both)")
 done
 
