@@ -460,6 +460,7 @@ func TestAccMigration_sideBySideMoved(t *testing.T) {
 	w.run("apply", "-input=false", "-no-color", "tfplan")
 	world.checkNothingLost(t)
 	w.expectNoChanges()
+	checkIdentitiesMatchState(t, w, w.run("show", "-json"))
 	w.run("destroy", "-auto-approve", "-input=false", "-no-color")
 	world.checkAllRemoved(t)
 }
@@ -505,6 +506,7 @@ func TestAccMigration_sideBySideRemovedAndImported(t *testing.T) {
 	w.run("apply", "-input=false", "-no-color", "tfplan")
 	world.checkNothingLost(t)
 	w.expectNoChanges()
+	checkIdentitiesMatchState(t, w, w.run("show", "-json"))
 	w.run("destroy", "-auto-approve", "-input=false", "-no-color")
 	world.checkAllRemoved(t)
 }
