@@ -471,12 +471,3 @@ func (c *Client) projectOf(ctx context.Context, k kind, known, first, id string)
 	}
 	return deref(obj.AccountID), false, nil
 }
-
-// typed converts what a generic operation returned to the kind's own type,
-// keeping the object that comes with some errors (a failed transition).
-func typed[T any](obj *wireObject, err error, as func(*wireObject) *T) (*T, error) {
-	if obj == nil {
-		return nil, err
-	}
-	return as(obj), err
-}
