@@ -100,10 +100,7 @@ func (o *object) value(f string) any {
 	case "created":
 		return o.created
 	case "removed":
-		if o.removed == nil {
-			return nil
-		}
-		return *o.removed
+		return ptrVal(o.removed)
 	case "name":
 		return ptrVal(o.name)
 	case "description":
@@ -133,10 +130,7 @@ func (p *project) value(f string) any {
 	case "created":
 		return p.created
 	case "removed":
-		if p.removed == nil {
-			return nil
-		}
-		return *p.removed
+		return ptrVal(p.removed)
 	case "name":
 		return p.name
 	case "kind":
@@ -149,7 +143,8 @@ func (p *project) value(f string) any {
 	return nil
 }
 
-func ptrVal(p *string) any {
+// ptrVal is the value p points to, or nil.
+func ptrVal[T any](p *T) any {
 	if p == nil {
 		return nil
 	}

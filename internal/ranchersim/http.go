@@ -622,10 +622,7 @@ func (s *Server) link(a auth, v view, o *object, link, path, rawQuery string) (i
 func (s *Server) listObjects(a auth, v view, typ, path, rawQuery string, ofRegistry *object) jobj {
 	fields := filtersFor(typ)
 	p := parseList(rawQuery, fields)
-	src := s.creds
-	if typ == typeRegistry {
-		src = s.regs
-	}
+	src := s.ofType(typ)
 	rows := make([]row, 0, len(src))
 	for _, o := range src {
 		if a.role != "admin" && o.projectID != a.accountID {

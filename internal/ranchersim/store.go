@@ -164,6 +164,14 @@ func parseID(s string) int64 {
 	return n
 }
 
+// ofType is every credential or every registry, in id order. Must hold s.mu.
+func (s *Server) ofType(typ string) []*object {
+	if typ == typeRegistry {
+		return s.regs
+	}
+	return s.creds
+}
+
 // newObject makes an object with a fresh id; state is left to the caller.
 // Must hold s.mu.
 func (s *Server) newObject(typ, projectID string) *object {
