@@ -219,14 +219,9 @@ func validationError(code, field string) *APIError {
 }
 
 type project struct {
-	user    bool // a user or admin account, not a project
-	num     int64
-	id      string
-	name    string
-	state   string
-	uuid    string
-	created time.Time
-	removed *time.Time
+	base
+	user bool // a user or admin account, not a project
+	name string
 }
 
 type keyKind string
@@ -346,7 +341,7 @@ func (s *Server) addAccount(id, name, state string) *project {
 	if n > s.nextAccount {
 		s.nextAccount = n
 	}
-	p := &project{num: n, id: id, name: name, state: state, uuid: newUUID(), created: s.nowSec()}
+	p := &project{base: base{num: n, id: id, state: state, uuid: newUUID(), created: s.nowSec()}, name: name}
 	s.accounts[id] = p
 	return p
 }
