@@ -24,11 +24,21 @@ const (
 	simSecret  = "testsecret-DO-NOT-LOG"
 )
 
+// newSim starts a simulator with the test project and key, and opts, and
+// returns it with a client of the test key.
 func newSim(t *testing.T, opts ranchersim.Options) (*ranchersim.Server, *Client) {
+	t.Helper()
+	sim, _, c := newSimAt(t, opts)
+	return sim, c
+}
+
+// newSimAt is newSim that also returns the simulator's URL, for clients of
+// other keys.
+func newSimAt(t *testing.T, opts ranchersim.Options) (*ranchersim.Server, string, *Client) {
 	t.Helper()
 	opts.ProjectID, opts.AccessKey, opts.SecretKey = simProject, simAccess, simSecret
 	sim, base := ranchersim.NewTestServer(t, opts)
-	return sim, newSimClient(t, base, simAccess, simSecret, 4)
+	return sim, base, newSimClient(t, base, simAccess, simSecret, 4)
 }
 
 func newSimClient(t *testing.T, base, access, secret string, retries int) *Client {
@@ -212,8 +222,7 @@ func TestSimRegistryLifecycle(t *testing.T) {
 }
 
 func TestSimErrors(t *testing.T) {
-	sim, base := ranchersim.NewTestServer(t, ranchersim.Options{ProjectID: simProject, AccessKey: simAccess, SecretKey: simSecret})
-	c := newSimClient(t, base, simAccess, simSecret, 4)
+	sim, base, c := newSimAt(t, ranchersim.Options{})
 	ctx := testCtx(t)
 	reg := mustRegistry(t, sim, "r.example.com")
 	cred := mustCredential(t, c, reg, "x")
@@ -266,9 +275,8 @@ func TestSimErrors(t *testing.T) {
 }
 
 func TestSimProjects(t *testing.T) {
-	sim, base := ranchersim.NewTestServer(t, ranchersim.Options{ProjectID: simProject, AccessKey: simAccess, SecretKey: simSecret})
+	sim, base, c := newSimAt(t, ranchersim.Options{})
 	ctx := testCtx(t)
-	c := newSimClient(t, base, simAccess, simSecret, 4)
 	if pid, err := c.DiscoverProject(ctx); err != nil || pid != simProject {
 		t.Fatalf("environment key: %q %v", pid, err)
 	}
