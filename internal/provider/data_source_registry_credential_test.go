@@ -162,21 +162,12 @@ func TestAccDataSourceRegistryCredential_otherProject(t *testing.T) {
 	e := newTestEnv(t)
 	// An account key that is a member of two projects; the provider's
 	// project is 1a5, the credential lives in 1a6.
-	e.sim.AddProject("1a6", "Staging")
-	e.sim.AddAccountKey("ACCOUNTKEY0000000003", "account-secret-3", false, map[string]string{testProject: "owner", "1a6": "owner"})
+	provider := e.stagingAccount("ACCOUNTKEY0000000003", "account-secret-3")
 	reg, err := e.sim.CreateRegistry("1a6", "registry.example.com")
 	if err != nil {
 		t.Fatal(err)
 	}
 	id := makeCredential(t, e.apiClient(t, "ACCOUNTKEY0000000003", "account-secret-3"), "1a6", reg, "staging")
-	provider := fmt.Sprintf(`
-provider "rancher" {
-  api_url    = %q
-  access_key = "ACCOUNTKEY0000000003"
-  secret_key = "account-secret-3"
-  project_id = %q
-}
-`, e.url, testProject)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{

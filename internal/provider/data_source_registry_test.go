@@ -139,8 +139,7 @@ data "rancher_registry" "outside" {
 
 func TestAccDataSourceRegistry_otherProject(t *testing.T) {
 	e := newTestEnv(t)
-	e.sim.AddProject("1a6", "Staging")
-	e.sim.AddAccountKey("ACCOUNTKEY0000000004", "account-secret-4", false, map[string]string{testProject: "owner", "1a6": "owner"})
+	provider := e.stagingAccount("ACCOUNTKEY0000000004", "account-secret-4")
 	here := e.registry(t, "registry.example.com")
 	there, err := e.sim.CreateRegistry("1a6", "registry.example.com")
 	if err != nil {
@@ -151,14 +150,7 @@ func TestAccDataSourceRegistry_otherProject(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				// The same address in two projects: project_id picks one.
-				Config: fmt.Sprintf(`
-provider "rancher" {
-  api_url    = %q
-  access_key = "ACCOUNTKEY0000000004"
-  secret_key = "account-secret-4"
-  project_id = %q
-}
-
+				Config: provider + fmt.Sprintf(`
 data "rancher_registry" "test" {
   project_id     = "1a6"
   server_address = "registry.example.com"
@@ -172,7 +164,7 @@ data "rancher_registry" "by_id" {
   project_id = "1a6"
   id         = %q
 }
-`, e.url, testProject, there),
+`, there),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(registryDataAddr, tfjsonpath.New("id"), knownvalue.StringExact(there)),
 					statecheck.ExpectKnownValue(registryDataAddr, tfjsonpath.New("project_id"), knownvalue.StringExact("1a6")),
@@ -190,14 +182,7 @@ func TestAccDataSourceRegistry_errors(t *testing.T) {
 	e := newTestEnv(t)
 	e.sim.AddProject("1a6", "Staging")
 	removed := e.registry(t, "removed.example.com")
-	if err := e.sim.Act(removed, "deactivate"); err != nil {
-		t.Fatal(err)
-	}
-	e.waitRegistryState(t, removed, "inactive")
-	if err := e.sim.Act(removed, "remove"); err != nil {
-		t.Fatal(err)
-	}
-	e.waitRegistryState(t, removed, "removed")
+	e.removeOutOfBand(t, removed)
 	lookup := func(body string) string {
 		return e.providerBlock() + fmt.Sprintf(`
 data "rancher_registry" "test" {

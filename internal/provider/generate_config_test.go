@@ -119,6 +119,6 @@ func createCredentialOutOfBand(t *testing.T, e *testEnv, registryID, secret stri
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.waitCredentialState(t, cred.ID, "active")
+	e.waitState(t, cred.ID, "active")
 	return cred.ID
 }

@@ -641,7 +641,7 @@ func TestAccMigration_refusalNeverForgets(t *testing.T) {
 			if r, _ := w.e.sim.Registry(regID); r.State != "purged" {
 				return fmt.Errorf("registry %s is %s after destroy, want purged", regID, r.State)
 			}
-			return w.e.expectCredentialRemoved(credID)
+			return w.e.expectRemoved(credID, "removed")
 		},
 		Steps: []resource.TestStep{
 			{

@@ -189,10 +189,8 @@ resource "rancher_registry_credential" "test" {
 		ProtoV6ProviderFactories: testProviderFactories,
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_4_0)},
 		Steps: []resource.TestStep{{
-			Config: config,
-			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-				plancheck.ExpectResourceAction("rancher_registry_credential.test", plancheck.ResourceActionCreate),
-			}},
+			Config:           config,
+			ConfigPlanChecks: planAction("rancher_registry_credential.test", plancheck.ResourceActionCreate),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("rancher_registry_credential.test", tfjsonpath.New("state"), knownvalue.StringExact("active")),
 			},

@@ -26,22 +26,6 @@ const (
 	keysOwnedByNone = "1a9"
 )
 
-// keysProvider is a provider block with the given key and, when not empty,
-// a default project.
-func (e *testEnv) keysProvider(accessKey, secretKey, projectID string) string {
-	project := ""
-	if projectID != "" {
-		project = fmt.Sprintf("\n  project_id = %q", projectID)
-	}
-	return fmt.Sprintf(`
-provider "rancher" {
-  api_url    = %q
-  access_key = %q
-  secret_key = %q%s
-}
-`, e.url, accessKey, secretKey, project)
-}
-
 // twoEnvironmentsConfig is a registry and a credential on it in each of two
 // projects. prodProject is written as the resources' project_id unless it
 // is empty (then the provider's project applies); suffix goes into every
@@ -208,7 +192,7 @@ func TestAccKeys_accountKeyTwoEnvironments(t *testing.T) {
 	// key is no member of.
 	e.sim.AddAccountKey(keysAccountKey, keysAccountSK, false, map[string]string{testProject: "owner", keysStaging: "owner"})
 	e.sim.AddProject(keysOwnedByNone, "Elsewhere")
-	provider := e.keysProvider(keysAccountKey, keysAccountSK, testProject)
+	provider := e.providerBlockFor(keysAccountKey, keysAccountSK, testProject)
 	steps := e.twoEnvironmentsSteps(provider, testProject, "")
 	steps = append(steps, resource.TestStep{
 		// a project the key is not a member of: Cattle answers 403
@@ -242,7 +226,7 @@ func TestAccKeys_adminKey(t *testing.T) {
 	e := newTestEnv(t)
 	e.sim.AddProject(keysStaging, "Staging")
 	e.sim.AddAccountKey(keysAdminKey, keysAdminSK, true, nil)
-	provider := e.keysProvider(keysAdminKey, keysAdminSK, "")
+	provider := e.providerBlockFor(keysAdminKey, keysAdminSK, "")
 	steps := []resource.TestStep{{
 		// no project anywhere: the admin key is no environment's own key
 		Config: provider + `
@@ -266,7 +250,7 @@ func TestAccKeys_adminKeyDefaultProject(t *testing.T) {
 	e := newTestEnv(t)
 	e.sim.AddProject(keysStaging, "Staging")
 	e.sim.AddAccountKey(keysAdminKey, keysAdminSK, true, nil)
-	config := e.keysProvider(keysAdminKey, keysAdminSK, keysStaging) + `
+	config := e.providerBlockFor(keysAdminKey, keysAdminSK, keysStaging) + `
 resource "rancher_registry" "test" {
   server_address = "registry.example.com"
 }
