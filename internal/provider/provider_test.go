@@ -250,27 +250,14 @@ provider "rancher" {
 }
 
 func TestAccProvider_projectFromURL(t *testing.T) {
-	e := newTestEnv(t)
-	reg := e.registry(t, "registry.example.com")
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
+	testCredentialInTestProject(t, func(url string) string {
+		return fmt.Sprintf(`
 provider "rancher" {
   api_url    = "%s/v1/projects/%s/"
   access_key = %q
   secret_key = %q
 }
-
-resource "rancher_registry_credential" "test" {
-  registry_id = %q
-  email       = "x@example.com"
-}
-`, e.url, testProject, testAccessKey, testSecretKey, reg),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("rancher_registry_credential.test", tfjsonpath.New("project_id"), knownvalue.StringExact(testProject)),
-			},
-		}},
+`, url, testProject, testAccessKey, testSecretKey)
 	})
 }
 
@@ -278,27 +265,36 @@ resource "rancher_registry_credential" "test" {
 // it: a /v2-beta URL and skip_config_validation. The same server's v1 API is
 // used, so the credential lands in the key's project.
 func TestAccProvider_legacyConfiguration(t *testing.T) {
-	e := newTestEnv(t)
-	reg := e.registry(t, "registry.example.com")
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
+	testCredentialInTestProject(t, func(url string) string {
+		return fmt.Sprintf(`
 provider "rancher" {
   api_url                = "%s/v2-beta"
   access_key             = %q
   secret_key             = %q
   skip_config_validation = true
 }
+`, url, testAccessKey, testSecretKey)
+	})
+}
 
+// testCredentialInTestProject applies a credential with the provider block
+// that provider makes for the simulator's URL, and expects it active in the
+// test project.
+func testCredentialInTestProject(t *testing.T, provider func(url string) string) {
+	e := newTestEnv(t)
+	reg := e.registry(t, "registry.example.com")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: provider(e.url) + fmt.Sprintf(`
 resource "rancher_registry_credential" "test" {
   registry_id = %q
   email       = "x@example.com"
 }
-`, e.url, testAccessKey, testSecretKey, reg),
+`, reg),
 			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("rancher_registry_credential.test", tfjsonpath.New("project_id"), knownvalue.StringExact(testProject)),
-				statecheck.ExpectKnownValue("rancher_registry_credential.test", tfjsonpath.New("state"), knownvalue.StringExact("active")),
+				statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("project_id"), knownvalue.StringExact(testProject)),
+				statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("state"), knownvalue.StringExact("active")),
 			},
 		}},
 		CheckDestroy: e.checkCredentialsRemoved(),
