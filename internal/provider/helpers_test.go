@@ -2,14 +2,17 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
+	goversion "github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -389,6 +392,115 @@ provider_installation {
 }
 `, bin, filepath.Join(dir, "mirror"), include))
 	return config
+}
+
+// cliWorkdir runs the terraform CLI in a working directory.
+type cliWorkdir struct {
+	t       *testing.T
+	tf, dir string
+	env     []string
+	version *goversion.Version
+}
+
+// newCLIWorkdir is a working directory where the terraform CLI runs with
+// this provider (dev_overrides) and the extra providers, installable from a
+// filesystem mirror.
+func newCLIWorkdir(t *testing.T, extra ...mirroredProvider) *cliWorkdir {
+	t.Helper()
+	skipUnlessAcceptance(t)
+	dir := t.TempDir()
+	config := devOverridesConfig(t, dir, extra...)
+	w := &cliWorkdir{t: t, tf: terraformPath(t), dir: filepath.Join(dir, "work"),
+		env: append(os.Environ(), "TF_CLI_CONFIG_FILE="+config, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")}
+	if err := os.MkdirAll(w.dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var v struct {
+		Version string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal([]byte(w.run("version", "-json")), &v); err != nil {
+		t.Fatal(err)
+	}
+	ver, err := goversion.NewVersion(v.Version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.version = ver.Core()
+	return w
+}
+
+// skipUnlessAcceptance skips a test that runs the CLI itself unless
+// acceptance tests are asked for.
+func skipUnlessAcceptance(t *testing.T) {
+	t.Helper()
+	if os.Getenv(resource.EnvTfAcc) == "" {
+		t.Skipf("acceptance test: set %s=1 to run it", resource.EnvTfAcc)
+	}
+}
+
+// skipBelow skips the test on a CLI older than min, saying why.
+func (w *cliWorkdir) skipBelow(minimum, why string) {
+	w.t.Helper()
+	if w.version.LessThan(goversion.Must(goversion.NewVersion(minimum))) {
+		w.t.Skipf("%s needs Terraform %s or later; this CLI is %s", why, minimum, w.version)
+	}
+}
+
+func (w *cliWorkdir) exec(args ...string) (string, error) {
+	cmd := exec.Command(w.tf, args...)
+	cmd.Dir, cmd.Env = w.dir, w.env
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+// run runs a command that must succeed and returns its output.
+func (w *cliWorkdir) run(args ...string) string {
+	w.t.Helper()
+	out, err := w.exec(args...)
+	if err != nil {
+		w.t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return out
+}
+
+// plannedChange is one resource change of a saved plan.
+type plannedChange struct {
+	Address string
+	Actions []string
+	Import  bool
+}
+
+// plan saves a plan and returns its resource changes.
+func (w *cliWorkdir) plan() []plannedChange {
+	w.t.Helper()
+	w.run("plan", "-input=false", "-no-color", "-out=tfplan")
+	var p struct {
+		ResourceChanges []struct {
+			Address string `json:"address"`
+			Change  struct {
+				Actions   []string        `json:"actions"`
+				Importing json.RawMessage `json:"importing"`
+			} `json:"change"`
+		} `json:"resource_changes"`
+	}
+	if err := json.Unmarshal([]byte(w.run("show", "-json", "tfplan")), &p); err != nil {
+		w.t.Fatal(err)
+	}
+	var out []plannedChange
+	for _, rc := range p.ResourceChanges {
+		out = append(out, plannedChange{Address: rc.Address, Actions: rc.Change.Actions,
+			Import: len(rc.Change.Importing) > 0 && string(rc.Change.Importing) != "null"})
+	}
+	return out
+}
+
+// expectNoChanges asserts that a plan is empty (exit code 0 of
+// -detailed-exitcode).
+func (w *cliWorkdir) expectNoChanges() {
+	w.t.Helper()
+	if out, err := w.exec("plan", "-input=false", "-no-color", "-detailed-exitcode"); err != nil {
+		w.t.Fatalf("plan after apply is not empty: %v\n%s", err, out)
+	}
 }
 
 func writeFile(t *testing.T, name, content string) {
