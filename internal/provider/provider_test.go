@@ -249,49 +249,40 @@ provider "rancher" {
 	})
 }
 
+// An api_url that names a project (a trailing slash included) selects it.
 func TestAccProvider_projectFromURL(t *testing.T) {
-	testCredentialInTestProject(t, func(url string) string {
-		return fmt.Sprintf(`
-provider "rancher" {
-  api_url    = "%s/v1/projects/%s/"
-  access_key = %q
-  secret_key = %q
-}
-`, url, testProject, testAccessKey, testSecretKey)
-	})
+	testCredentialInTestProject(t, "/v1/projects/"+testProject+"/", "")
 }
 
 // A provider block as the archived hashicorp/rancher provider's users wrote
 // it: a /v2-beta URL and skip_config_validation. The same server's v1 API is
 // used, so the credential lands in the key's project.
 func TestAccProvider_legacyConfiguration(t *testing.T) {
-	testCredentialInTestProject(t, func(url string) string {
-		return fmt.Sprintf(`
-provider "rancher" {
-  api_url                = "%s/v2-beta"
-  access_key             = %q
-  secret_key             = %q
-  skip_config_validation = true
-}
-`, url, testAccessKey, testSecretKey)
-	})
+	testCredentialInTestProject(t, "/v2-beta", "skip_config_validation = true")
 }
 
-// testCredentialInTestProject applies a credential with the provider block
-// that provider makes for the simulator's URL, and expects it active in the
-// test project.
-func testCredentialInTestProject(t *testing.T, provider func(url string) string) {
+// testCredentialInTestProject applies a credential with a provider block
+// whose api_url is the simulator's URL followed by urlPath, with the extra
+// argument, and expects the credential active in the test project.
+func testCredentialInTestProject(t *testing.T, urlPath, extra string) {
 	e := newTestEnv(t)
 	reg := e.registry(t, "registry.example.com")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: provider(e.url) + fmt.Sprintf(`
+			Config: fmt.Sprintf(`
+provider "rancher" {
+  api_url    = "%s%s"
+  access_key = %q
+  secret_key = %q
+  %s
+}
+
 resource "rancher_registry_credential" "test" {
   registry_id = %q
   email       = "x@example.com"
 }
-`, reg),
+`, e.url, urlPath, testAccessKey, testSecretKey, extra, reg),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("project_id"), knownvalue.StringExact(testProject)),
 				statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("state"), knownvalue.StringExact("active")),
