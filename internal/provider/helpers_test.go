@@ -249,6 +249,26 @@ func (e *testEnv) expectRemoved(id, want string) error {
 	return nil
 }
 
+// checkReplaced checks that the object at addr is a new one and that the
+// one *id named is still in the API in state removed (see expectRemoved);
+// *id becomes the new id.
+func (e *testEnv) checkReplaced(addr string, id *string, removed string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		newID, err := stateID(s, addr)
+		if err != nil {
+			return err
+		}
+		if newID == *id {
+			return fmt.Errorf("%s is still %s, want a replacement", addr, newID)
+		}
+		if err := e.expectRemoved(*id, removed); err != nil {
+			return err
+		}
+		*id = newID
+		return nil
+	}
+}
+
 // waitState waits, out of band, until the simulator shows the credential
 // or registry id in state.
 func (e *testEnv) waitState(t *testing.T, id, state string) {

@@ -182,18 +182,17 @@ resource "rancher_registry_credential" "test" {
 }
 `, project, registry)
 	}
-	var first, second, third string
+	var id string
 	replaced := planAction(credentialAddr, plancheck.ResourceActionReplace)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{
-			{Config: config(testProject, regA), Check: captureID(credentialAddr, &first)},
+			{Config: config(testProject, regA), Check: captureID(credentialAddr, &id)},
 			{
 				Config:           config(testProject, regB),
 				ConfigPlanChecks: replaced,
 				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID(credentialAddr, &second),
-					func(*terraform.State) error { return e.expectRemoved(first, "removed") },
+					e.checkReplaced(credentialAddr, &id, "removed"),
 					e.checkCredentialAPI(func(c ranchersim.Credential) error {
 						if c.RegistryID != regB {
 							return fmt.Errorf("new credential is on registry %s, want %s", c.RegistryID, regB)
@@ -209,8 +208,7 @@ resource "rancher_registry_credential" "test" {
 					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("project_id"), knownvalue.StringExact("1a6")),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID(credentialAddr, &third),
-					func(*terraform.State) error { return e.expectRemoved(second, "removed") },
+					e.checkReplaced(credentialAddr, &id, "removed"),
 					e.checkCredentialAPI(func(c ranchersim.Credential) error {
 						if c.ProjectID != "1a6" || c.State != "active" {
 							return fmt.Errorf("new credential is %s in project %s", c.State, c.ProjectID)

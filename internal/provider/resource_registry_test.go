@@ -181,13 +181,13 @@ resource "rancher_registry" "test" {
 }
 `, project, address)
 	}
-	var first, second, third string
+	var id string
 	replaced := planAction(registryAddr, plancheck.ResourceActionReplace)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		CheckDestroy:             e.checkRegistriesRemoved(testProject, "1a6"),
 		Steps: []resource.TestStep{
-			{Config: config(testProject, "a.example.com"), Check: captureID(registryAddr, &first)},
+			{Config: config(testProject, "a.example.com"), Check: captureID(registryAddr, &id)},
 			{
 				Config:           config(testProject, "b.example.com"),
 				ConfigPlanChecks: replaced,
@@ -195,10 +195,9 @@ resource "rancher_registry" "test" {
 					statecheck.ExpectKnownValue(registryAddr, tfjsonpath.New("server_address"), knownvalue.StringExact("b.example.com")),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID(registryAddr, &second),
-					func(*terraform.State) error { return e.expectRemoved(first, "purged") },
+					e.checkReplaced(registryAddr, &id, "purged"),
 					e.checkRegistryAPI(registryAddr, func(r ranchersim.Registry) error {
-						if r.ID == first || r.ServerAddress != "b.example.com" || r.State != "active" {
+						if r.ServerAddress != "b.example.com" || r.State != "active" {
 							return fmt.Errorf("replacement is %+v", r)
 						}
 						return nil
@@ -213,8 +212,7 @@ resource "rancher_registry" "test" {
 					statecheck.ExpectKnownValue(registryAddr, tfjsonpath.New("project_id"), knownvalue.StringExact("1a6")),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID(registryAddr, &third),
-					func(*terraform.State) error { return e.expectRemoved(second, "purged") },
+					e.checkReplaced(registryAddr, &id, "purged"),
 					e.checkRegistryAPI(registryAddr, func(r ranchersim.Registry) error {
 						if r.ProjectID != "1a6" || r.State != "active" {
 							return fmt.Errorf("new registry is %s in project %s", r.State, r.ProjectID)
