@@ -39,11 +39,7 @@ func environmentDataChecks(addr, id, name string) []statecheck.StateCheck {
 // environmentLookup is a provider block and one rancher_environment data
 // source with the given body.
 func environmentLookup(provider, body string) string {
-	return provider + fmt.Sprintf(`
-data "rancher_environment" "test" {
-%s
-}
-`, body)
+	return dataSourceConfig(provider, "rancher_environment", body)
 }
 
 func TestAccDataSourceEnvironment_byID(t *testing.T) {

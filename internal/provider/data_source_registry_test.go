@@ -15,19 +15,6 @@ import (
 
 const registryDataAddr = "data.rancher_registry.test"
 
-// registryDataChecks checks every attribute of the data source.
-func registryDataChecks(addr string, want map[string]knownvalue.Check) []statecheck.StateCheck {
-	var checks []statecheck.StateCheck
-	for _, attr := range []string{"id", "project_id", "server_address", "name", "description", "active", "state"} {
-		check, ok := want[attr]
-		if !ok {
-			panic("no check for " + attr)
-		}
-		checks = append(checks, statecheck.ExpectKnownValue(addr, tfjsonpath.New(attr), check))
-	}
-	return checks
-}
-
 func TestAccDataSourceRegistry_byID(t *testing.T) {
 	e := newTestEnv(t)
 	config := e.providerBlock() + `
@@ -57,7 +44,7 @@ data "rancher_registry" "inactive" {
 		Steps: []resource.TestStep{
 			{
 				Config: config,
-				ConfigStateChecks: append(registryDataChecks(registryDataAddr, map[string]knownvalue.Check{
+				ConfigStateChecks: append(dataSourceChecks(NewRegistryDataSource(), registryDataAddr, map[string]knownvalue.Check{
 					"id":             knownvalue.StringRegexp(regexp.MustCompile(`^1sp[0-9]+$`)),
 					"project_id":     knownvalue.StringExact(testProject),
 					"server_address": knownvalue.StringExact("registry.example.com"),
@@ -71,7 +58,7 @@ data "rancher_registry" "inactive" {
 			},
 			{
 				Config: config,
-				ConfigStateChecks: registryDataChecks("data.rancher_registry.inactive", map[string]knownvalue.Check{
+				ConfigStateChecks: dataSourceChecks(NewRegistryDataSource(), "data.rancher_registry.inactive", map[string]knownvalue.Check{
 					"id":             knownvalue.StringRegexp(regexp.MustCompile(`^1sp[0-9]+$`)),
 					"project_id":     knownvalue.StringExact(testProject),
 					"server_address": knownvalue.StringExact("old.example.com"),
@@ -117,7 +104,7 @@ data "rancher_registry" "outside" {
 		Steps: []resource.TestStep{
 			{
 				Config: config,
-				ConfigStateChecks: append(registryDataChecks(registryDataAddr, map[string]knownvalue.Check{
+				ConfigStateChecks: append(dataSourceChecks(NewRegistryDataSource(), registryDataAddr, map[string]knownvalue.Check{
 					"id":             knownvalue.StringRegexp(regexp.MustCompile(`^1sp[0-9]+$`)),
 					"project_id":     knownvalue.StringExact(testProject),
 					"server_address": knownvalue.StringExact("mirror.example.com:5000"),
@@ -183,15 +170,8 @@ func TestAccDataSourceRegistry_errors(t *testing.T) {
 	e.sim.AddProject("1a6", "Staging")
 	removed := e.registry(t, "removed.example.com")
 	e.removeOutOfBand(t, removed)
-	lookup := func(body string) string {
-		return e.providerBlock() + fmt.Sprintf(`
-data "rancher_registry" "test" {
-%s
-}
-`, body)
-	}
 	step := func(body string, want *regexp.Regexp) resource.TestStep {
-		return resource.TestStep{Config: lookup(body), ExpectError: want}
+		return resource.TestStep{Config: dataSourceConfig(e.providerBlock(), "rancher_registry", body), ExpectError: want}
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,

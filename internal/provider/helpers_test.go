@@ -342,6 +342,18 @@ func (e *testEnv) checkAllRemovedIn(projects ...string) resource.TestCheckFunc {
 	}
 }
 
+// Helpers of the data source tests.
+
+// dataSourceConfig is a provider block and one data source "test" of type
+// typ with the given body.
+func dataSourceConfig(provider, typ, body string) string {
+	return provider + fmt.Sprintf(`
+data %q "test" {
+%s
+}
+`, typ, body)
+}
+
 // Helpers of the tests that run the terraform CLI themselves, for what
 // terraform-plugin-testing cannot drive (-generate-config-out, SIGINT).
 
