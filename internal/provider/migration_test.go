@@ -219,6 +219,22 @@ func (w *legacyWorld) checkAllRemoved(t *testing.T) {
 	}
 }
 
+// applyPlan applies the plan saved in w; then nothing may be lost, and no
+// change left to plan.
+func (w *legacyWorld) applyPlan(t *testing.T, cli *cliWorkdir) {
+	t.Helper()
+	cli.run("apply", "-input=false", "-no-color", "tfplan")
+	w.checkNothingLost(t)
+	cli.expectNoChanges()
+}
+
+// destroy destroys everything in w; then every object must be removed.
+func (w *legacyWorld) destroy(t *testing.T, cli *cliWorkdir) {
+	t.Helper()
+	cli.run("destroy", "-auto-approve", "-input=false", "-no-color")
+	w.checkAllRemoved(t)
+}
+
 // makeLegacyCredential creates an active credential outside Terraform, as
 // the archived provider left it, and returns its id.
 func makeLegacyCredential(t *testing.T, c *rancher.Client, projectID, registryID, name, description, user, secret string) string {
@@ -301,8 +317,7 @@ func TestAccMigration_replaceProvider(t *testing.T) {
 		"rancher_registry.internal": noop, "rancher_registry.hub": noop,
 		"rancher_registry_credential.ci": noop, "rancher_registry_credential.deploy": noop, "rancher_registry_credential.hub": noop,
 	}, 0)
-	w.run("apply", "-input=false", "-no-color", "tfplan")
-	world.checkNothingLost(t)
+	world.applyPlan(t, w)
 	// The first refresh recorded each credential's environment.
 	st := w.run("show", "-json")
 	for _, want := range []string{`"project_id":"` + migrationStaging + `"`, `"secret_value":"FAKE-ci-password"`} {
@@ -310,9 +325,7 @@ func TestAccMigration_replaceProvider(t *testing.T) {
 			t.Errorf("state after apply lacks %s:\n%s", want, st)
 		}
 	}
-	w.expectNoChanges()
-	w.run("destroy", "-auto-approve", "-input=false", "-no-color")
-	world.checkAllRemoved(t)
+	world.destroy(t, w)
 }
 
 // sideBySideProviders keeps hashicorp/rancher as "rancher" for the types it
@@ -362,11 +375,8 @@ func TestAccMigration_sideBySideMoved(t *testing.T) {
 	writeFile(t, filepath.Join(w.dir, "main.tf"), world.sideBySideProviders()+world.resources("_v1", "\n  provider = cattle\n")+moved)
 	w.run("init", "-input=false", "-no-color")
 	checkPlan(t, w.plan(), want, 0)
-	w.run("apply", "-input=false", "-no-color", "tfplan")
-	world.checkNothingLost(t)
-	w.expectNoChanges()
-	w.run("destroy", "-auto-approve", "-input=false", "-no-color")
-	world.checkAllRemoved(t)
+	world.applyPlan(t, w)
+	world.destroy(t, w)
 }
 
 // Side by side, with removed and import blocks (Terraform 1.7+), by the
@@ -407,11 +417,8 @@ func TestAccMigration_sideBySideRemovedAndImported(t *testing.T) {
 		want[addr] = forget
 	}
 	checkPlan(t, w.plan(), want, 5)
-	w.run("apply", "-input=false", "-no-color", "tfplan")
-	world.checkNothingLost(t)
-	w.expectNoChanges()
-	w.run("destroy", "-auto-approve", "-input=false", "-no-color")
-	world.checkAllRemoved(t)
+	world.applyPlan(t, w)
+	world.destroy(t, w)
 }
 
 // mirroredProvider is another provider binary for the filesystem mirror.
