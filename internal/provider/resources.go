@@ -127,8 +127,8 @@ var (
 
 // deleteObject removes the object a resource's state names, within the
 // delete timeout. Its project is found first when the state holds none (a
-// state upgraded from the archived provider); an object already gone is
-// deleted.
+// state upgraded from the archived provider); an object that is already
+// gone is a success.
 func (d *providerData) deleteObject(ctx context.Context, k removal, projectID, id types.String, limits timeouts.Value, diags *diag.Diagnostics) {
 	if !d.ready(diags) {
 		return
