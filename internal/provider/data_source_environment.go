@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -34,7 +33,7 @@ func NewEnvironmentDataSource() datasource.DataSource {
 }
 
 type environmentDataSource struct {
-	data *providerData
+	configuredDataSource
 }
 
 type environmentDataSourceModel struct {
@@ -55,28 +54,14 @@ func (d *environmentDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 			"in the provider and in every resource and data source. " +
 			"Exactly one environment must match: no match, several matches and a removed environment are errors.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "Rancher id of the environment (project), such as `1a5`: the value `project_id` takes. " +
-					"Set either `id` or `name`.",
-				Optional:   true,
-				Computed:   true,
-				Validators: []validator.String{projectIDValidator()},
-			},
-			"name": schema.StringAttribute{
-				MarkdownDescription: "Name of the environment, such as `Default`, compared exactly (case included). Set either `id` or `name`. " +
-					"Rancher does not require names to be unique, so several environments of the name among those the keys reach are an error.",
-				Optional:   true,
-				Computed:   true,
-				Validators: []validator.String{stringvalidator.LengthBetween(1, 255)},
-			},
-			"description": schema.StringAttribute{
-				MarkdownDescription: "Description of the environment.",
-				Computed:            true,
-			},
-			"state": schema.StringAttribute{
-				MarkdownDescription: "State of the environment in Rancher, such as `active` or `inactive`.",
-				Computed:            true,
-			},
+			"id": lookupAttribute("Rancher id of the environment (project), such as `1a5`: the value `project_id` takes. "+
+				"Set either `id` or `name`.",
+				projectIDValidator()),
+			"name": lookupAttribute("Name of the environment, such as `Default`, compared exactly (case included). Set either `id` or `name`. "+
+				"Rancher does not require names to be unique, so several environments of the name among those the keys reach are an error.",
+				stringvalidator.LengthBetween(1, 255)),
+			"description": readString("Description of the environment."),
+			"state":       readString("State of the environment in Rancher, such as `active` or `inactive`."),
 		},
 	}
 }
@@ -85,10 +70,6 @@ func (d *environmentDataSource) ConfigValidators(context.Context) []datasource.C
 	return []datasource.ConfigValidator{
 		datasourcevalidator.ExactlyOneOf(path.MatchRoot("id"), path.MatchRoot("name")),
 	}
-}
-
-func (d *environmentDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = configureData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *environmentDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -39,11 +39,7 @@ func environmentDataChecks(addr, id, name string) []statecheck.StateCheck {
 // environmentLookup is a provider block and one rancher_environment data
 // source with the given body.
 func environmentLookup(provider, body string) string {
-	return provider + fmt.Sprintf(`
-data "rancher_environment" "test" {
-%s
-}
-`, body)
+	return dataSourceConfig(provider, "rancher_environment", body)
 }
 
 func TestAccDataSourceEnvironment_byID(t *testing.T) {
@@ -94,7 +90,7 @@ func TestAccDataSourceEnvironment_accountKeyTwoEnvironments(t *testing.T) {
 	e.sim.AddProject("1a6", "Staging")
 	e.sim.AddProject("1a9", "Elsewhere")
 	e.sim.AddAccountKey(envDSAccountKey, envDSAccountSK, false, map[string]string{testProject: "owner", "1a6": "owner"})
-	provider := e.keysProvider(envDSAccountKey, envDSAccountSK, "")
+	provider := e.providerBlockFor(envDSAccountKey, envDSAccountSK, "")
 	config := provider + `
 data "rancher_environment" "test" {
   name = "Staging"
@@ -168,7 +164,7 @@ func TestAccDataSourceEnvironment_ambiguousName(t *testing.T) {
 	e.sim.AddProject("1a6", "Staging")
 	e.sim.AddProject("1a7", "Staging")
 	e.sim.AddAccountKey(envDSAccountKey, envDSAccountSK, false, map[string]string{testProject: "owner", "1a6": "owner", "1a7": "member"})
-	provider := e.keysProvider(envDSAccountKey, envDSAccountSK, testProject)
+	provider := e.providerBlockFor(envDSAccountKey, envDSAccountSK, testProject)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{
@@ -194,8 +190,8 @@ func TestAccDataSourceEnvironment_removed(t *testing.T) {
 	e.sim.AddEnvironmentKey("1a8", envDSRetiredKey, envDSRetiredSK)
 	e.sim.RemoveProject("1a8")
 	e.sim.AddAccountKey(envDSAdminKey, envDSAdminSK, true, nil)
-	admin := e.keysProvider(envDSAdminKey, envDSAdminSK, "")
-	retired := e.keysProvider(envDSRetiredKey, envDSRetiredSK, "")
+	admin := e.providerBlockFor(envDSAdminKey, envDSAdminSK, "")
+	retired := e.providerBlockFor(envDSRetiredKey, envDSRetiredSK, "")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{

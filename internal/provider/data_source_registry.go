@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -30,7 +29,7 @@ func NewRegistryDataSource() datasource.DataSource {
 }
 
 type registryDataSource struct {
-	data *providerData
+	configuredDataSource
 }
 
 type registryDataSourceModel struct {
@@ -52,42 +51,18 @@ func (d *registryDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 		MarkdownDescription: "Reads a private image registry of a Rancher 1.x environment, either by `id` or by `server_address`. " +
 			"Exactly one registry must match: no match and a removed registry are errors.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "Rancher id of the registry, such as `1sp3`. Set either `id` or `server_address`.",
-				Optional:            true,
-				Computed:            true,
-				Validators:          []validator.String{registryIDValidator()},
-			},
-			"project_id": schema.StringAttribute{
-				MarkdownDescription: "Project (environment) to look in, such as `1a5`. Defaults to the provider's project.",
-				Optional:            true,
-				Computed:            true,
-				Validators:          []validator.String{projectIDValidator()},
-			},
-			"server_address": schema.StringAttribute{
-				MarkdownDescription: "Host (and optional port) of the registry, such as `registry.example.com`. Set either `id` or `server_address`. " +
-					"Compared without regard to case, as Rancher does when it keeps addresses unique within a project; " +
-					"the attribute then holds the address as Rancher stores it.",
-				Optional:   true,
-				Computed:   true,
-				Validators: []validator.String{stringvalidator.LengthBetween(1, 255)},
-			},
-			"name": schema.StringAttribute{
-				MarkdownDescription: "Name of the registry.",
-				Computed:            true,
-			},
-			"description": schema.StringAttribute{
-				MarkdownDescription: "Description of the registry.",
-				Computed:            true,
-			},
-			"active": schema.BoolAttribute{
-				MarkdownDescription: "Whether the registry is active (or becoming active).",
-				Computed:            true,
-			},
-			"state": schema.StringAttribute{
-				MarkdownDescription: "State of the registry in Rancher, such as `active` or `inactive`.",
-				Computed:            true,
-			},
+			"id": lookupAttribute("Rancher id of the registry, such as `1sp3`. Set either `id` or `server_address`.",
+				registryIDValidator()),
+			"project_id": lookupAttribute("Project (environment) to look in, such as `1a5`. Defaults to the provider's project.",
+				projectIDValidator()),
+			"server_address": lookupAttribute("Host (and optional port) of the registry, such as `registry.example.com`. Set either `id` or `server_address`. "+
+				"Compared without regard to case, as Rancher does when it keeps addresses unique within a project; "+
+				"the attribute then holds the address as Rancher stores it.",
+				stringvalidator.LengthBetween(1, 255)),
+			"name":        readString("Name of the registry."),
+			"description": readString("Description of the registry."),
+			"active":      readBool("Whether the registry is active (or becoming active)."),
+			"state":       readString("State of the registry in Rancher, such as `active` or `inactive`."),
 		},
 	}
 }
@@ -96,10 +71,6 @@ func (d *registryDataSource) ConfigValidators(context.Context) []datasource.Conf
 	return []datasource.ConfigValidator{
 		datasourcevalidator.ExactlyOneOf(path.MatchRoot("id"), path.MatchRoot("server_address")),
 	}
-}
-
-func (d *registryDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = configureData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *registryDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -143,17 +114,7 @@ func (d *registryDataSource) Read(ctx context.Context, req datasource.ReadReques
 // byID reads one registry; a missing or removed one is an error.
 func (d *registryDataSource) byID(ctx context.Context, projectID, id string, diags *diag.Diagnostics) *rancher.Registry {
 	reg, err := d.data.client.GetRegistry(ctx, projectID, id)
-	switch {
-	case rancher.IsNotFound(err):
-		diags.AddAttributeError(path.Root("id"), "Registry not found",
-			fmt.Sprintf("There is no registry with id %s in project %s (Rancher answered 404 Not Found).", id, projectID))
-		return nil
-	case err != nil:
-		addAPIError(diags, fmt.Sprintf("Cannot read registry %s", id), err, projectID, fieldAttribute)
-		return nil
-	case reg.Gone():
-		diags.AddAttributeError(path.Root("id"), "Registry is removed",
-			fmt.Sprintf("Registry %s in project %s is removed (state %q): it no longer exists for Rancher.", id, projectID, reg.State))
+	if !foundByID(diags, "registry", projectID, id, err, func() rancher.Status { return reg.Status }) {
 		return nil
 	}
 	return reg

@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -31,7 +30,7 @@ func NewRegistryCredentialDataSource() datasource.DataSource {
 }
 
 type registryCredentialDataSource struct {
-	data *providerData
+	configuredDataSource
 }
 
 type registryCredentialDataSourceModel struct {
@@ -56,52 +55,21 @@ func (d *registryCredentialDataSource) Schema(_ context.Context, _ datasource.Sc
 			"Exactly one credential must match: no match, several matches and a removed credential are errors. " +
 			"The password is never exposed: Rancher does not return it to environment API keys.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "Rancher id of the credential, such as `1c7`. Set it to look the credential up by id; " +
-					"otherwise set `registry_id` and `name`.",
-				Optional:   true,
-				Computed:   true,
-				Validators: []validator.String{credentialIDValidator()},
-			},
-			"project_id": schema.StringAttribute{
-				MarkdownDescription: "Project (environment) to look in, such as `1a5`. Defaults to the provider's project.",
-				Optional:            true,
-				Computed:            true,
-				Validators:          []validator.String{projectIDValidator()},
-			},
-			"registry_id": schema.StringAttribute{
-				MarkdownDescription: "Id of the credential's registry, such as `1sp3`. Set it together with `name` to look the credential up by name.",
-				Optional:            true,
-				Computed:            true,
-				Validators:          []validator.String{registryIDValidator()},
-			},
-			"name": schema.StringAttribute{
-				MarkdownDescription: "Name of the credential, compared exactly. Set it together with `registry_id` to look the credential up by name; " +
-					"Rancher does not require names to be unique, so several credentials of the same name on one registry are an error.",
-				Optional:   true,
-				Computed:   true,
-				Validators: []validator.String{stringvalidator.LengthBetween(1, 255)},
-			},
-			"email": schema.StringAttribute{
-				MarkdownDescription: "E-mail address of the registry account.",
-				Computed:            true,
-			},
-			"public_value": schema.StringAttribute{
-				MarkdownDescription: "User name of the registry account.",
-				Computed:            true,
-			},
-			"description": schema.StringAttribute{
-				MarkdownDescription: "Description of the credential.",
-				Computed:            true,
-			},
-			"active": schema.BoolAttribute{
-				MarkdownDescription: "Whether the credential is active (or becoming active): Rancher uses only active credentials to pull images.",
-				Computed:            true,
-			},
-			"state": schema.StringAttribute{
-				MarkdownDescription: "State of the credential in Rancher, such as `active` or `inactive`.",
-				Computed:            true,
-			},
+			"id": lookupAttribute("Rancher id of the credential, such as `1c7`. Set it to look the credential up by id; "+
+				"otherwise set `registry_id` and `name`.",
+				credentialIDValidator()),
+			"project_id": lookupAttribute("Project (environment) to look in, such as `1a5`. Defaults to the provider's project.",
+				projectIDValidator()),
+			"registry_id": lookupAttribute("Id of the credential's registry, such as `1sp3`. Set it together with `name` to look the credential up by name.",
+				registryIDValidator()),
+			"name": lookupAttribute("Name of the credential, compared exactly. Set it together with `registry_id` to look the credential up by name; "+
+				"Rancher does not require names to be unique, so several credentials of the same name on one registry are an error.",
+				stringvalidator.LengthBetween(1, 255)),
+			"email":        readString("E-mail address of the registry account."),
+			"public_value": readString("User name of the registry account."),
+			"description":  readString("Description of the credential."),
+			"active":       readBool("Whether the credential is active (or becoming active): Rancher uses only active credentials to pull images."),
+			"state":        readString("State of the credential in Rancher, such as `active` or `inactive`."),
 		},
 	}
 }
@@ -112,10 +80,6 @@ func (d *registryCredentialDataSource) ConfigValidators(context.Context) []datas
 		datasourcevalidator.RequiredTogether(path.MatchRoot("registry_id"), path.MatchRoot("name")),
 		datasourcevalidator.Conflicting(path.MatchRoot("id"), path.MatchRoot("name")),
 	}
-}
-
-func (d *registryCredentialDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = configureData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *registryCredentialDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -161,17 +125,7 @@ func (d *registryCredentialDataSource) Read(ctx context.Context, req datasource.
 // byID reads one credential; a missing or removed one is an error.
 func (d *registryCredentialDataSource) byID(ctx context.Context, projectID, id string, diags *diag.Diagnostics) *rancher.RegistryCredential {
 	cred, err := d.data.client.GetRegistryCredential(ctx, projectID, id)
-	switch {
-	case rancher.IsNotFound(err):
-		diags.AddAttributeError(path.Root("id"), "Registry credential not found",
-			fmt.Sprintf("There is no registry credential with id %s in project %s (Rancher answered 404 Not Found).", id, projectID))
-		return nil
-	case err != nil:
-		addAPIError(diags, fmt.Sprintf("Cannot read registry credential %s", id), err, projectID, fieldAttribute)
-		return nil
-	case cred.Gone():
-		diags.AddAttributeError(path.Root("id"), "Registry credential is removed",
-			fmt.Sprintf("Registry credential %s in project %s is removed (state %q): it no longer exists for Rancher.", id, projectID, cred.State))
+	if !foundByID(diags, "registry credential", projectID, id, err, func() rancher.Status { return cred.Status }) {
 		return nil
 	}
 	return cred

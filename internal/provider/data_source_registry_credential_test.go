@@ -3,10 +3,13 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -16,16 +19,13 @@ import (
 
 const credentialDataAddr = "data.rancher_registry_credential.test"
 
-// messageRegexp matches text as Terraform prints it: literally, except that
-// Terraform wraps long lines, so any run of spaces may be a line break.
-func messageRegexp(text string) *regexp.Regexp {
-	return regexp.MustCompile(strings.Join(strings.Fields(regexp.QuoteMeta(text)), `\s+`))
-}
-
-// credentialDataChecks checks every attribute of the data source.
-func credentialDataChecks(addr string, want map[string]knownvalue.Check) []statecheck.StateCheck {
+// dataSourceChecks checks every attribute of the data source ds at addr:
+// want holds a check for each attribute of its schema.
+func dataSourceChecks(ds datasource.DataSource, addr string, want map[string]knownvalue.Check) []statecheck.StateCheck {
+	var resp datasource.SchemaResponse
+	ds.Schema(context.Background(), datasource.SchemaRequest{}, &resp)
 	var checks []statecheck.StateCheck
-	for _, attr := range []string{"id", "project_id", "registry_id", "name", "email", "public_value", "description", "active", "state"} {
+	for _, attr := range slices.Sorted(maps.Keys(resp.Schema.Attributes)) {
 		check, ok := want[attr]
 		if !ok {
 			panic("no check for " + attr)
@@ -33,6 +33,12 @@ func credentialDataChecks(addr string, want map[string]knownvalue.Check) []state
 		checks = append(checks, statecheck.ExpectKnownValue(addr, tfjsonpath.New(attr), check))
 	}
 	return checks
+}
+
+// messageRegexp matches text as Terraform prints it: literally, except that
+// Terraform wraps long lines, so any run of spaces may be a line break.
+func messageRegexp(text string) *regexp.Regexp {
+	return regexp.MustCompile(strings.Join(strings.Fields(regexp.QuoteMeta(text)), `\s+`))
 }
 
 func TestAccDataSourceRegistryCredential_byID(t *testing.T) {
@@ -66,7 +72,7 @@ data "rancher_registry_credential" "explicit_project" {
 		Steps: []resource.TestStep{
 			{
 				Config: config,
-				ConfigStateChecks: append(credentialDataChecks(credentialDataAddr, map[string]knownvalue.Check{
+				ConfigStateChecks: append(dataSourceChecks(NewRegistryCredentialDataSource(), credentialDataAddr, map[string]knownvalue.Check{
 					"id":           knownvalue.StringRegexp(regexp.MustCompile(`^1c[0-9]+$`)),
 					"project_id":   knownvalue.StringExact(testProject),
 					"registry_id":  knownvalue.StringRegexp(regexp.MustCompile(`^1sp[0-9]+$`)),
@@ -135,7 +141,7 @@ data "rancher_registry_credential" "b" {
 		Steps: []resource.TestStep{
 			{
 				Config: config,
-				ConfigStateChecks: append(credentialDataChecks(credentialDataAddr, map[string]knownvalue.Check{
+				ConfigStateChecks: append(dataSourceChecks(NewRegistryCredentialDataSource(), credentialDataAddr, map[string]knownvalue.Check{
 					"id":           knownvalue.StringRegexp(regexp.MustCompile(`^1c[0-9]+$`)),
 					"project_id":   knownvalue.StringExact(testProject),
 					"registry_id":  knownvalue.StringRegexp(regexp.MustCompile(`^1sp[0-9]+$`)),
@@ -162,21 +168,12 @@ func TestAccDataSourceRegistryCredential_otherProject(t *testing.T) {
 	e := newTestEnv(t)
 	// An account key that is a member of two projects; the provider's
 	// project is 1a5, the credential lives in 1a6.
-	e.sim.AddProject("1a6", "Staging")
-	e.sim.AddAccountKey("ACCOUNTKEY0000000003", "account-secret-3", false, map[string]string{testProject: "owner", "1a6": "owner"})
+	provider := e.stagingAccount("ACCOUNTKEY0000000003", "account-secret-3")
 	reg, err := e.sim.CreateRegistry("1a6", "registry.example.com")
 	if err != nil {
 		t.Fatal(err)
 	}
 	id := makeCredential(t, e.apiClient(t, "ACCOUNTKEY0000000003", "account-secret-3"), "1a6", reg, "staging")
-	provider := fmt.Sprintf(`
-provider "rancher" {
-  api_url    = %q
-  access_key = "ACCOUNTKEY0000000003"
-  secret_key = "account-secret-3"
-  project_id = %q
-}
-`, e.url, testProject)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{
@@ -193,7 +190,7 @@ data "rancher_registry_credential" "by_name" {
   name        = "staging"
 }
 `, id, reg),
-				ConfigStateChecks: append(credentialDataChecks(credentialDataAddr, map[string]knownvalue.Check{
+				ConfigStateChecks: append(dataSourceChecks(NewRegistryCredentialDataSource(), credentialDataAddr, map[string]knownvalue.Check{
 					"id":           knownvalue.StringExact(id),
 					"project_id":   knownvalue.StringExact("1a6"),
 					"registry_id":  knownvalue.StringExact(reg),
@@ -233,15 +230,8 @@ func TestAccDataSourceRegistryCredential_errors(t *testing.T) {
 	if err := c.RemoveRegistryCredential(context.Background(), testProject, removed); err != nil {
 		t.Fatal(err)
 	}
-	lookup := func(body string) string {
-		return e.providerBlock() + fmt.Sprintf(`
-data "rancher_registry_credential" "test" {
-%s
-}
-`, body)
-	}
 	step := func(body string, want *regexp.Regexp) resource.TestStep {
-		return resource.TestStep{Config: lookup(body), ExpectError: want}
+		return resource.TestStep{Config: dataSourceConfig(e.providerBlock(), "rancher_registry_credential", body), ExpectError: want}
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,

@@ -15,19 +15,6 @@ import (
 
 const registryDataAddr = "data.rancher_registry.test"
 
-// registryDataChecks checks every attribute of the data source.
-func registryDataChecks(addr string, want map[string]knownvalue.Check) []statecheck.StateCheck {
-	var checks []statecheck.StateCheck
-	for _, attr := range []string{"id", "project_id", "server_address", "name", "description", "active", "state"} {
-		check, ok := want[attr]
-		if !ok {
-			panic("no check for " + attr)
-		}
-		checks = append(checks, statecheck.ExpectKnownValue(addr, tfjsonpath.New(attr), check))
-	}
-	return checks
-}
-
 func TestAccDataSourceRegistry_byID(t *testing.T) {
 	e := newTestEnv(t)
 	config := e.providerBlock() + `
@@ -57,7 +44,7 @@ data "rancher_registry" "inactive" {
 		Steps: []resource.TestStep{
 			{
 				Config: config,
-				ConfigStateChecks: append(registryDataChecks(registryDataAddr, map[string]knownvalue.Check{
+				ConfigStateChecks: append(dataSourceChecks(NewRegistryDataSource(), registryDataAddr, map[string]knownvalue.Check{
 					"id":             knownvalue.StringRegexp(regexp.MustCompile(`^1sp[0-9]+$`)),
 					"project_id":     knownvalue.StringExact(testProject),
 					"server_address": knownvalue.StringExact("registry.example.com"),
@@ -71,7 +58,7 @@ data "rancher_registry" "inactive" {
 			},
 			{
 				Config: config,
-				ConfigStateChecks: registryDataChecks("data.rancher_registry.inactive", map[string]knownvalue.Check{
+				ConfigStateChecks: dataSourceChecks(NewRegistryDataSource(), "data.rancher_registry.inactive", map[string]knownvalue.Check{
 					"id":             knownvalue.StringRegexp(regexp.MustCompile(`^1sp[0-9]+$`)),
 					"project_id":     knownvalue.StringExact(testProject),
 					"server_address": knownvalue.StringExact("old.example.com"),
@@ -117,7 +104,7 @@ data "rancher_registry" "outside" {
 		Steps: []resource.TestStep{
 			{
 				Config: config,
-				ConfigStateChecks: append(registryDataChecks(registryDataAddr, map[string]knownvalue.Check{
+				ConfigStateChecks: append(dataSourceChecks(NewRegistryDataSource(), registryDataAddr, map[string]knownvalue.Check{
 					"id":             knownvalue.StringRegexp(regexp.MustCompile(`^1sp[0-9]+$`)),
 					"project_id":     knownvalue.StringExact(testProject),
 					"server_address": knownvalue.StringExact("mirror.example.com:5000"),
@@ -139,8 +126,7 @@ data "rancher_registry" "outside" {
 
 func TestAccDataSourceRegistry_otherProject(t *testing.T) {
 	e := newTestEnv(t)
-	e.sim.AddProject("1a6", "Staging")
-	e.sim.AddAccountKey("ACCOUNTKEY0000000004", "account-secret-4", false, map[string]string{testProject: "owner", "1a6": "owner"})
+	provider := e.stagingAccount("ACCOUNTKEY0000000004", "account-secret-4")
 	here := e.registry(t, "registry.example.com")
 	there, err := e.sim.CreateRegistry("1a6", "registry.example.com")
 	if err != nil {
@@ -151,14 +137,7 @@ func TestAccDataSourceRegistry_otherProject(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				// The same address in two projects: project_id picks one.
-				Config: fmt.Sprintf(`
-provider "rancher" {
-  api_url    = %q
-  access_key = "ACCOUNTKEY0000000004"
-  secret_key = "account-secret-4"
-  project_id = %q
-}
-
+				Config: provider + fmt.Sprintf(`
 data "rancher_registry" "test" {
   project_id     = "1a6"
   server_address = "registry.example.com"
@@ -172,7 +151,7 @@ data "rancher_registry" "by_id" {
   project_id = "1a6"
   id         = %q
 }
-`, e.url, testProject, there),
+`, there),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(registryDataAddr, tfjsonpath.New("id"), knownvalue.StringExact(there)),
 					statecheck.ExpectKnownValue(registryDataAddr, tfjsonpath.New("project_id"), knownvalue.StringExact("1a6")),
@@ -190,23 +169,9 @@ func TestAccDataSourceRegistry_errors(t *testing.T) {
 	e := newTestEnv(t)
 	e.sim.AddProject("1a6", "Staging")
 	removed := e.registry(t, "removed.example.com")
-	if err := e.sim.Act(removed, "deactivate"); err != nil {
-		t.Fatal(err)
-	}
-	e.waitRegistryState(t, removed, "inactive")
-	if err := e.sim.Act(removed, "remove"); err != nil {
-		t.Fatal(err)
-	}
-	e.waitRegistryState(t, removed, "removed")
-	lookup := func(body string) string {
-		return e.providerBlock() + fmt.Sprintf(`
-data "rancher_registry" "test" {
-%s
-}
-`, body)
-	}
+	e.removeOutOfBand(t, removed)
 	step := func(body string, want *regexp.Regexp) resource.TestStep {
-		return resource.TestStep{Config: lookup(body), ExpectError: want}
+		return resource.TestStep{Config: dataSourceConfig(e.providerBlock(), "rancher_registry", body), ExpectError: want}
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,

@@ -2,15 +2,12 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
-
-	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/cattle-ops/terraform-provider-rancher/internal/rancher"
 )
@@ -24,40 +21,21 @@ import (
 // Terraform 1.14, so this test runs the CLI itself against the provider
 // binary built from this checkout.
 func TestAccRegistryCredential_generateConfig(t *testing.T) {
-	if os.Getenv(resource.EnvTfAcc) == "" {
-		t.Skipf("acceptance test: set %s=1 to run it", resource.EnvTfAcc)
-	}
-	tf := terraformPath(t)
-
+	w := newCLIWorkdir(t)
 	e := newTestEnv(t)
 	reg := e.registry(t, "registry.example.com")
 	secret := "pw-generated"
 	cred := createCredentialOutOfBand(t, e, reg, secret)
 
-	dir := t.TempDir()
-	cliConfig := devOverridesConfig(t, dir)
-	work := filepath.Join(dir, "work")
-	writeFile(t, filepath.Join(work, "main.tf"), cliRequiredProviders+e.providerBlock()+fmt.Sprintf(`
+	writeFile(t, filepath.Join(w.dir, "main.tf"), cliRequiredProviders+e.providerBlock()+fmt.Sprintf(`
 import {
   to = rancher_registry_credential.adopted
   id = "%s/%s"
 }
 `, testProject, cred))
-
-	run := func(args ...string) (string, error) {
-		cmd := exec.Command(tf, args...)
-		cmd.Dir = work
-		cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+cliConfig, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
-		out, err := cmd.CombinedOutput()
-		return string(out), err
-	}
-	if out, err := run("init", "-input=false", "-no-color"); err != nil {
-		t.Fatalf("terraform init: %v\n%s", err, out)
-	}
-	if out, err := run("plan", "-input=false", "-no-color", "-generate-config-out=generated.tf"); err != nil {
-		t.Fatalf("terraform plan -generate-config-out: %v\n%s", err, out)
-	}
-	generated, err := os.ReadFile(filepath.Join(work, "generated.tf"))
+	w.run("init", "-input=false", "-no-color")
+	w.run("plan", "-input=false", "-no-color", "-generate-config-out=generated.tf")
+	generated, err := os.ReadFile(filepath.Join(w.dir, "generated.tf"))
 	if err != nil {
 		t.Fatalf("no configuration generated: %v", err)
 	}
@@ -70,37 +48,15 @@ import {
 	if strings.Contains(string(generated), secret) {
 		t.Errorf("generated configuration holds the secret:\n%s", generated)
 	}
-	if out, err := run("validate", "-no-color"); err != nil {
-		t.Fatalf("generated configuration is not valid: %v\n%s", err, out)
-	}
+	w.run("validate", "-no-color")
 
 	// Planned with the generated configuration: an import and no change.
-	if out, err := run("plan", "-input=false", "-no-color", "-out=tfplan"); err != nil {
-		t.Fatalf("terraform plan: %v\n%s", err, out)
+	changes := w.plan()
+	if len(changes) != 1 {
+		t.Fatalf("plan has %d resource changes, want the one import: %+v", len(changes), changes)
 	}
-	out, err := run("show", "-json", "tfplan")
-	if err != nil {
-		t.Fatalf("terraform show: %v\n%s", err, out)
-	}
-	var plan struct {
-		ResourceChanges []struct {
-			Address string `json:"address"`
-			Change  struct {
-				Actions   []string        `json:"actions"`
-				Importing json.RawMessage `json:"importing"`
-			} `json:"change"`
-		} `json:"resource_changes"`
-	}
-	if err := json.Unmarshal([]byte(out), &plan); err != nil {
-		t.Fatalf("plan JSON: %v", err)
-	}
-	if len(plan.ResourceChanges) != 1 {
-		t.Fatalf("plan has %d resource changes, want the one import:\n%s", len(plan.ResourceChanges), out)
-	}
-	rc := plan.ResourceChanges[0]
-	if rc.Address != "rancher_registry_credential.adopted" || len(rc.Change.Importing) == 0 ||
-		len(rc.Change.Actions) != 1 || rc.Change.Actions[0] != "no-op" {
-		t.Fatalf("plan of %s: actions %v, importing %s; want an import with no change", rc.Address, rc.Change.Actions, rc.Change.Importing)
+	if c := changes[0]; c.Address != "rancher_registry_credential.adopted" || !c.Import || !slices.Equal(c.Actions, []string{"no-op"}) {
+		t.Fatalf("plan of %s: actions %v, importing %v; want an import with no change", c.Address, c.Actions, c.Import)
 	}
 }
 
@@ -108,10 +64,7 @@ import {
 // Rancher UI, through the API, and returns its id once active.
 func createCredentialOutOfBand(t *testing.T, e *testEnv, registryID, secret string) string {
 	t.Helper()
-	client, err := rancher.NewClient(rancher.Config{URL: e.url, AccessKey: testAccessKey, SecretKey: testSecretKey})
-	if err != nil {
-		t.Fatal(err)
-	}
+	client := e.apiClient(t, testAccessKey, testSecretKey)
 	name, user := "ci", "ci-bot"
 	cred, err := client.CreateRegistryCredential(context.Background(), testProject, rancher.RegistryCredentialCreate{
 		RegistryID: registryID, Email: "ci@example.com", Name: &name, PublicValue: &user, SecretValue: &secret,
@@ -119,6 +72,6 @@ func createCredentialOutOfBand(t *testing.T, e *testEnv, registryID, secret stri
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.waitCredentialState(t, cred.ID, "active")
+	e.waitState(t, cred.ID, "active")
 	return cred.ID
 }

@@ -2,17 +2,23 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
+	goversion "github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/cattle-ops/terraform-provider-rancher/internal/rancher"
 	"github.com/cattle-ops/terraform-provider-rancher/internal/ranchersim"
@@ -64,13 +70,32 @@ func newTestEnv(t *testing.T, opts ...func(*ranchersim.Options)) *testEnv {
 
 // providerBlock configures the provider for this simulator.
 func (e *testEnv) providerBlock() string {
+	return e.providerBlockFor(testAccessKey, testSecretKey, "")
+}
+
+// providerBlockFor configures the provider for this simulator with the
+// given key and, when not empty, a default project.
+func (e *testEnv) providerBlockFor(accessKey, secretKey, projectID string) string {
+	project := ""
+	if projectID != "" {
+		project = fmt.Sprintf("\n  project_id = %q", projectID)
+	}
 	return fmt.Sprintf(`
 provider "rancher" {
   api_url    = %q
   access_key = %q
-  secret_key = %q
+  secret_key = %q%s
 }
-`, e.url, testAccessKey, testSecretKey)
+`, e.url, accessKey, secretKey, project)
+}
+
+// stagingAccount adds project 1a6 ("Staging") and an account key that owns
+// it and the test project, and returns a provider block with that key and
+// the test project as default: for objects in another project.
+func (e *testEnv) stagingAccount(accessKey, secretKey string) string {
+	e.sim.AddProject("1a6", "Staging")
+	e.sim.AddAccountKey(accessKey, secretKey, false, map[string]string{testProject: "owner", "1a6": "owner"})
+	return e.providerBlockFor(accessKey, secretKey, testProject)
 }
 
 // registry makes an active registry out of band and returns its id.
@@ -115,97 +140,46 @@ func makeCredential(t *testing.T, c *rancher.Client, projectID, registryID, name
 
 // captureID records the credential's id from state into *id.
 func captureID(addr string, id *string) resource.TestCheckFunc {
+	return func(s *terraform.State) (err error) {
+		*id, err = stateID(s, addr)
+		return err
+	}
+}
+
+// stateID is the id of the resource addr in state.
+func stateID(s *terraform.State, addr string) (string, error) {
+	rs, ok := s.RootModule().Resources[addr]
+	if !ok {
+		return "", fmt.Errorf("%s not in state", addr)
+	}
+	return rs.Primary.ID, nil
+}
+
+// checkInAPI asserts on the object of the resource addr as the simulator
+// holds it; find is the simulator's lookup of that kind (what, in messages).
+func checkInAPI[T any](addr, what string, find func(id string) (T, bool), check func(T) error) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
-		rs, ok := s.RootModule().Resources[addr]
-		if !ok {
-			return fmt.Errorf("%s not in state", addr)
+		id, err := stateID(s, addr)
+		if err != nil {
+			return err
 		}
-		*id = rs.Primary.ID
-		return nil
+		obj, ok := find(id)
+		if !ok {
+			return fmt.Errorf("%s %s is not in the API", what, id)
+		}
+		return check(obj)
 	}
 }
 
 // checkCredentialAPI asserts on the credential rancher_registry_credential.test as
 // the simulator holds it.
 func (e *testEnv) checkCredentialAPI(check func(ranchersim.Credential) error) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		rs, ok := s.RootModule().Resources[credentialAddr]
-		if !ok {
-			return fmt.Errorf("%s not in state", credentialAddr)
-		}
-		c, ok := e.sim.Credential(rs.Primary.ID)
-		if !ok {
-			return fmt.Errorf("credential %s is not in the API", rs.Primary.ID)
-		}
-		return check(c)
-	}
-}
-
-// checkCredentialsRemoved is a CheckDestroy: every credential of the given
-// projects (the test project when none is given) is removed.
-func (e *testEnv) checkCredentialsRemoved(projects ...string) resource.TestCheckFunc {
-	if len(projects) == 0 {
-		projects = []string{testProject}
-	}
-	return func(*terraform.State) error {
-		for _, p := range projects {
-			for _, c := range e.sim.Credentials(p) {
-				if c.State != "removed" && c.State != "purged" {
-					return fmt.Errorf("credential %s in project %s is %s after destroy, want removed", c.ID, p, c.State)
-				}
-			}
-		}
-		return nil
-	}
-}
-
-func (e *testEnv) expectCredentialRemoved(id string) error {
-	c, ok := e.sim.Credential(id)
-	if !ok {
-		return fmt.Errorf("credential %s vanished from the API instead of being removed", id)
-	}
-	if c.State != "removed" {
-		return fmt.Errorf("credential %s is %s, want removed", id, c.State)
-	}
-	return nil
-}
-
-// waitCredentialState waits, out of band, until the simulator shows the credential in state.
-func (e *testEnv) waitCredentialState(t *testing.T, id, state string) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for time.Now().Before(deadline) {
-		if c, ok := e.sim.Credential(id); ok && c.State == state {
-			return
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	c, _ := e.sim.Credential(id)
-	t.Fatalf("credential %s is %q, want %q", id, c.State, state)
-}
-
-func strPtrEq(p *string, want string) bool { return p != nil && *p == want }
-
-func deref(p *string) string {
-	if p == nil {
-		return "<null>"
-	}
-	return fmt.Sprintf("%q", *p)
+	return checkInAPI(credentialAddr, "credential", e.sim.Credential, check)
 }
 
 // checkRegistryAPI asserts on the registry as the simulator holds it.
 func (e *testEnv) checkRegistryAPI(addr string, check func(ranchersim.Registry) error) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		rs, ok := s.RootModule().Resources[addr]
-		if !ok {
-			return fmt.Errorf("%s not in state", addr)
-		}
-		r, ok := e.sim.Registry(rs.Primary.ID)
-		if !ok {
-			return fmt.Errorf("registry %s is not in the API", rs.Primary.ID)
-		}
-		return check(r)
-	}
+	return checkInAPI(addr, "registry", e.sim.Registry, check)
 }
 
 // registryAPIState checks the registry's state in the API.
@@ -218,17 +192,18 @@ func (e *testEnv) registryAPIState(addr, want string) resource.TestCheckFunc {
 	})
 }
 
-// checkRegistriesRemoved is a CheckDestroy: every registry of the given
-// projects (the test project when none is given) is removed.
-func (e *testEnv) checkRegistriesRemoved(projects ...string) resource.TestCheckFunc {
+// checkAllRemoved is a CheckDestroy: every object list gives for the
+// projects (the test project when none is given) is removed or purged;
+// describe names an object and gives its state.
+func checkAllRemoved[T any](projects []string, list func(projectID string) []T, describe func(T) (name, state string)) resource.TestCheckFunc {
 	if len(projects) == 0 {
 		projects = []string{testProject}
 	}
 	return func(*terraform.State) error {
 		for _, p := range projects {
-			for _, r := range e.sim.Registries(p) {
-				if r.State != "removed" && r.State != "purged" {
-					return fmt.Errorf("registry %s (%s) in project %s is %s after destroy, want removed", r.ID, r.ServerAddress, p, r.State)
+			for _, obj := range list(p) {
+				if name, state := describe(obj); state != "removed" && state != "purged" {
+					return fmt.Errorf("%s in project %s is %s after destroy, want removed", name, p, state)
 				}
 			}
 		}
@@ -236,42 +211,115 @@ func (e *testEnv) checkRegistriesRemoved(projects ...string) resource.TestCheckF
 	}
 }
 
-// expectRegistryRemoved checks that a registry Terraform replaced or
-// destroyed is removed and purged in the API (not deleted for good, not
-// left behind, its address free again).
-func (e *testEnv) expectRegistryRemoved(id string) error {
-	r, ok := e.sim.Registry(id)
-	if !ok {
-		return fmt.Errorf("registry %s vanished from the API instead of being removed", id)
+// checkCredentialsRemoved is a CheckDestroy: every credential of the given
+// projects (the test project when none is given) is removed.
+func (e *testEnv) checkCredentialsRemoved(projects ...string) resource.TestCheckFunc {
+	return checkAllRemoved(projects, e.sim.Credentials, func(c ranchersim.Credential) (string, string) {
+		return "credential " + c.ID, c.State
+	})
+}
+
+// checkRegistriesRemoved is checkCredentialsRemoved for registries.
+func (e *testEnv) checkRegistriesRemoved(projects ...string) resource.TestCheckFunc {
+	return checkAllRemoved(projects, e.sim.Registries, func(r ranchersim.Registry) (string, string) {
+		return fmt.Sprintf("registry %s (%s)", r.ID, r.ServerAddress), r.State
+	})
+}
+
+// apiState is the state of the credential or registry id in the simulator.
+func (e *testEnv) apiState(id string) (string, bool) {
+	if c, ok := e.sim.Credential(id); ok {
+		return c.State, true
 	}
-	if r.State != "purged" {
-		return fmt.Errorf("registry %s is %s, want purged", id, r.State)
+	r, ok := e.sim.Registry(id)
+	return r.State, ok
+}
+
+// expectRemoved checks that an object Terraform replaced or destroyed is
+// still in the API in state want (not deleted for good, not left behind):
+// removed for a credential; purged for a registry, its address free again.
+func (e *testEnv) expectRemoved(id, want string) error {
+	state, ok := e.apiState(id)
+	if !ok {
+		return fmt.Errorf("%s vanished from the API instead of being removed", id)
+	}
+	if state != want {
+		return fmt.Errorf("%s is %s, want %s", id, state, want)
 	}
 	return nil
 }
 
-// waitRegistryState waits, out of band, until the simulator shows the registry in state.
-func (e *testEnv) waitRegistryState(t *testing.T, id, state string) {
+// checkReplaced checks that the object at addr is a new one and that the
+// one *id named is still in the API in state removed (see expectRemoved);
+// *id becomes the new id.
+func (e *testEnv) checkReplaced(addr string, id *string, removed string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		newID, err := stateID(s, addr)
+		if err != nil {
+			return err
+		}
+		if newID == *id {
+			return fmt.Errorf("%s is still %s, want a replacement", addr, newID)
+		}
+		if err := e.expectRemoved(*id, removed); err != nil {
+			return err
+		}
+		*id = newID
+		return nil
+	}
+}
+
+// waitState waits, out of band, until the simulator shows the credential
+// or registry id in state.
+func (e *testEnv) waitState(t *testing.T, id, state string) {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	for time.Now().Before(deadline) {
-		if r, ok := e.sim.Registry(id); ok && r.State == state {
+		if got, ok := e.apiState(id); ok && got == state {
 			return
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	r, _ := e.sim.Registry(id)
-	t.Fatalf("registry %s is %q, want %q", id, r.State, state)
+	got, _ := e.apiState(id)
+	t.Fatalf("%s is %q, want %q", id, got, state)
 }
 
-// deactivateRegistry deactivates a registry out of band, as someone in the
-// Rancher UI would, and waits until it is inactive.
-func (e *testEnv) deactivateRegistry(t *testing.T, id string) {
+func strPtrEq(p *string, want string) bool { return p != nil && *p == want }
+
+func deref(p *string) string {
+	if p == nil {
+		return "<null>"
+	}
+	return fmt.Sprintf("%q", *p)
+}
+
+// act runs action on the credential or registry id out of band, as someone
+// in the Rancher UI would, and waits until it is in state.
+func (e *testEnv) act(t *testing.T, id, action, state string) {
 	t.Helper()
-	if err := e.sim.Act(id, "deactivate"); err != nil {
+	if err := e.sim.Act(id, action); err != nil {
 		t.Fatal(err)
 	}
-	e.waitRegistryState(t, id, "inactive")
+	e.waitState(t, id, state)
+}
+
+// removeOutOfBand deactivates and removes the credential or registry id out
+// of band: still readable by id, but gone.
+func (e *testEnv) removeOutOfBand(t *testing.T, id string) {
+	t.Helper()
+	e.act(t, id, "deactivate", "inactive")
+	e.act(t, id, "remove", "removed")
+}
+
+// planAction expects addr to be planned for action, and checks to pass,
+// before apply.
+func planAction(addr string, action plancheck.ResourceActionType, checks ...plancheck.PlanCheck) resource.ConfigPlanChecks {
+	return resource.ConfigPlanChecks{PreApply: append([]plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, action)}, checks...)}
+}
+
+// planUpdate expects addr to be updated in place, attr to want.
+func planUpdate(addr, attr string, want knownvalue.Check) resource.ConfigPlanChecks {
+	return planAction(addr, plancheck.ResourceActionUpdate, plancheck.ExpectKnownValue(addr, tfjsonpath.New(attr), want))
 }
 
 // checkAllRemovedIn is a CheckDestroy: at least one credential was made in
@@ -292,6 +340,18 @@ func (e *testEnv) checkAllRemovedIn(projects ...string) resource.TestCheckFunc {
 		}
 		return registriesGone(s)
 	}
+}
+
+// Helpers of the data source tests.
+
+// dataSourceConfig is a provider block and one data source "test" of type
+// typ with the given body.
+func dataSourceConfig(provider, typ, body string) string {
+	return provider + fmt.Sprintf(`
+data %q "test" {
+%s
+}
+`, typ, body)
 }
 
 // Helpers of the tests that run the terraform CLI themselves, for what
@@ -364,6 +424,115 @@ provider_installation {
 }
 `, bin, filepath.Join(dir, "mirror"), include))
 	return config
+}
+
+// cliWorkdir runs the terraform CLI in a working directory.
+type cliWorkdir struct {
+	t       *testing.T
+	tf, dir string
+	env     []string
+	version *goversion.Version
+}
+
+// newCLIWorkdir is a working directory where the terraform CLI runs with
+// this provider (dev_overrides) and the extra providers, installable from a
+// filesystem mirror.
+func newCLIWorkdir(t *testing.T, extra ...mirroredProvider) *cliWorkdir {
+	t.Helper()
+	skipUnlessAcceptance(t)
+	dir := t.TempDir()
+	config := devOverridesConfig(t, dir, extra...)
+	w := &cliWorkdir{t: t, tf: terraformPath(t), dir: filepath.Join(dir, "work"),
+		env: append(os.Environ(), "TF_CLI_CONFIG_FILE="+config, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")}
+	if err := os.MkdirAll(w.dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var v struct {
+		Version string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal([]byte(w.run("version", "-json")), &v); err != nil {
+		t.Fatal(err)
+	}
+	ver, err := goversion.NewVersion(v.Version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.version = ver.Core()
+	return w
+}
+
+// skipUnlessAcceptance skips a test that runs the CLI itself unless
+// acceptance tests are asked for.
+func skipUnlessAcceptance(t *testing.T) {
+	t.Helper()
+	if os.Getenv(resource.EnvTfAcc) == "" {
+		t.Skipf("acceptance test: set %s=1 to run it", resource.EnvTfAcc)
+	}
+}
+
+// skipBelow skips the test on a CLI older than min, saying why.
+func (w *cliWorkdir) skipBelow(minimum, why string) {
+	w.t.Helper()
+	if w.version.LessThan(goversion.Must(goversion.NewVersion(minimum))) {
+		w.t.Skipf("%s needs Terraform %s or later; this CLI is %s", why, minimum, w.version)
+	}
+}
+
+func (w *cliWorkdir) exec(args ...string) (string, error) {
+	cmd := exec.Command(w.tf, args...)
+	cmd.Dir, cmd.Env = w.dir, w.env
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+// run runs a command that must succeed and returns its output.
+func (w *cliWorkdir) run(args ...string) string {
+	w.t.Helper()
+	out, err := w.exec(args...)
+	if err != nil {
+		w.t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return out
+}
+
+// plannedChange is one resource change of a saved plan.
+type plannedChange struct {
+	Address string
+	Actions []string
+	Import  bool
+}
+
+// plan saves a plan and returns its resource changes.
+func (w *cliWorkdir) plan() []plannedChange {
+	w.t.Helper()
+	w.run("plan", "-input=false", "-no-color", "-out=tfplan")
+	var p struct {
+		ResourceChanges []struct {
+			Address string `json:"address"`
+			Change  struct {
+				Actions   []string        `json:"actions"`
+				Importing json.RawMessage `json:"importing"`
+			} `json:"change"`
+		} `json:"resource_changes"`
+	}
+	if err := json.Unmarshal([]byte(w.run("show", "-json", "tfplan")), &p); err != nil {
+		w.t.Fatal(err)
+	}
+	var out []plannedChange
+	for _, rc := range p.ResourceChanges {
+		out = append(out, plannedChange{Address: rc.Address, Actions: rc.Change.Actions,
+			Import: len(rc.Change.Importing) > 0 && string(rc.Change.Importing) != "null"})
+	}
+	return out
+}
+
+// expectNoChanges asserts that a plan is empty (exit code 0 of
+// -detailed-exitcode).
+func (w *cliWorkdir) expectNoChanges() {
+	w.t.Helper()
+	if out, err := w.exec("plan", "-input=false", "-no-color", "-detailed-exitcode"); err != nil {
+		w.t.Fatalf("plan after apply is not empty: %v\n%s", err, out)
+	}
 }
 
 func writeFile(t *testing.T, name, content string) {

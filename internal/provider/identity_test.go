@@ -91,7 +91,7 @@ resource "rancher_registry_credential" "test" {
 // reaches, with or without project_id; the state records where it is.
 func TestAccIdentity_importByID(t *testing.T) {
 	e := newTestEnv(t)
-	e.sim.AddAccountKey(keysAccountKey, keysAccountSK, false, map[string]string{testProject: "owner", keysStaging: "owner"})
+	provider := e.stagingAccount(keysAccountKey, keysAccountSK)
 	account := e.apiClient(t, keysAccountKey, keysAccountSK)
 	prodRegistry := e.registry(t, "registry.example.com")
 	stagingRegistry, err := e.sim.CreateRegistry(keysStaging, "staging.example.com")
@@ -101,7 +101,7 @@ func TestAccIdentity_importByID(t *testing.T) {
 	prodCred := makeCredential(t, account, testProject, prodRegistry, "prod")
 	stagingCred := makeCredential(t, account, keysStaging, stagingRegistry, "staging")
 
-	config := e.keysProvider(keysAccountKey, keysAccountSK, testProject) + fmt.Sprintf(`
+	config := provider + fmt.Sprintf(`
 import {
   to       = rancher_registry.prod
   identity = { id = %[1]q }

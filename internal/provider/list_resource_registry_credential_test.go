@@ -21,6 +21,7 @@ import (
 // of hub's deactivated), and one registry with a credential in a staging
 // environment that an account key also reaches.
 type queryWorld struct {
+	providerBlock             string
 	e                         *testEnv
 	hub, internal, staging    string // registry ids
 	hubCreds, internalCreds   []string
@@ -30,8 +31,8 @@ type queryWorld struct {
 func newQueryWorld(t *testing.T) *queryWorld {
 	t.Helper()
 	e := newTestEnv(t)
-	e.sim.AddAccountKey(keysAccountKey, keysAccountSK, false, map[string]string{testProject: "owner", keysStaging: "owner"})
-	w := &queryWorld{e: e, hub: e.registry(t, "hub.example.com"), internal: e.registry(t, "internal.example.com")}
+	w := &queryWorld{e: e, providerBlock: e.stagingAccount(keysAccountKey, keysAccountSK),
+		hub: e.registry(t, "hub.example.com"), internal: e.registry(t, "internal.example.com")}
 	var err error
 	if w.staging, err = e.sim.CreateRegistry(keysStaging, "staging.example.com"); err != nil {
 		t.Fatal(err)
@@ -44,19 +45,14 @@ func newQueryWorld(t *testing.T) *queryWorld {
 		w.internalCreds = append(w.internalCreds, makeCredential(t, account, testProject, w.internal, fmt.Sprint("internal-", i)))
 	}
 	w.inactiveCred = w.hubCreds[2]
-	if err := e.sim.Act(w.inactiveCred, "deactivate"); err != nil {
-		t.Fatal(err)
-	}
-	e.waitCredentialState(t, w.inactiveCred, "inactive")
+	e.act(t, w.inactiveCred, "deactivate", "inactive")
 	w.stagingCred = makeCredential(t, account, keysStaging, w.staging, "staging")
 	return w
 }
 
 // provider is the provider block for the account key, with the default
 // environment as its project.
-func (w *queryWorld) provider() string {
-	return w.e.keysProvider(keysAccountKey, keysAccountSK, testProject)
-}
+func (w *queryWorld) provider() string { return w.providerBlock }
 
 // queryTest runs query steps. The first step writes the provider block;
 // each query step adds its list blocks beside it.

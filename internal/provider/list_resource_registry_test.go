@@ -13,7 +13,7 @@ import (
 
 func TestAccRegistryList_query(t *testing.T) {
 	w := newQueryWorld(t)
-	w.e.deactivateRegistry(t, w.internal)
+	w.e.act(t, w.internal, "deactivate", "inactive")
 	w.queryTest(t,
 		resource.TestStep{
 			Query: true,

@@ -12,7 +12,6 @@ import (
 	"strings"
 	"testing"
 
-	goversion "github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -220,6 +219,23 @@ func (w *legacyWorld) checkAllRemoved(t *testing.T) {
 	}
 }
 
+// applyPlan applies the plan saved in w; then nothing may be lost, no
+// change left to plan, and every object must have its identity.
+func (w *legacyWorld) applyPlan(t *testing.T, cli *cliWorkdir) {
+	t.Helper()
+	cli.run("apply", "-input=false", "-no-color", "tfplan")
+	w.checkNothingLost(t)
+	cli.expectNoChanges()
+	checkIdentitiesMatchState(t, cli, cli.run("show", "-json"))
+}
+
+// destroy destroys everything in w; then every object must be removed.
+func (w *legacyWorld) destroy(t *testing.T, cli *cliWorkdir) {
+	t.Helper()
+	cli.run("destroy", "-auto-approve", "-input=false", "-no-color")
+	w.checkAllRemoved(t)
+}
+
 // makeLegacyCredential creates an active credential outside Terraform, as
 // the archived provider left it, and returns its id.
 func makeLegacyCredential(t *testing.T, c *rancher.Client, projectID, registryID, name, description, user, secret string) string {
@@ -239,110 +255,17 @@ func makeLegacyCredential(t *testing.T, c *rancher.Client, projectID, registryID
 	return cred.ID
 }
 
-// cliWorkdir runs the terraform CLI in a working directory with this
-// provider (dev_overrides) and a stand-in of hashicorp/rancher 1.5.0
-// installable from a filesystem mirror.
-type cliWorkdir struct {
-	t       *testing.T
-	tf, dir string
-	env     []string
-	version *goversion.Version
-}
-
-func newCLIWorkdir(t *testing.T) *cliWorkdir {
+// newLegacyCLIWorkdir is a CLI working directory where a stand-in of
+// hashicorp/rancher 1.5.0 is installable from the filesystem mirror.
+func newLegacyCLIWorkdir(t *testing.T) *cliWorkdir {
 	t.Helper()
-	if os.Getenv(resource.EnvTfAcc) == "" {
-		t.Skipf("acceptance test: set %s=1 to run it", resource.EnvTfAcc)
-	}
-	dir := t.TempDir()
-	standIn := filepath.Join(dir, "legacy", "terraform-provider-rancher_v1.5.0")
+	skipUnlessAcceptance(t)
+	standIn := filepath.Join(t.TempDir(), "terraform-provider-rancher_v1.5.0")
 	build := exec.Command("go", "build", "-o", standIn, "./testdata/legacyschema")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("building the hashicorp/rancher stand-in: %v\n%s", err, out)
 	}
-	config := devOverridesConfig(t, dir, mirroredProvider{source: "hashicorp/rancher", version: "1.5.0", binary: standIn})
-	w := &cliWorkdir{t: t, tf: terraformPath(t), dir: filepath.Join(dir, "work"),
-		env: append(os.Environ(), "TF_CLI_CONFIG_FILE="+config, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")}
-	if err := os.MkdirAll(w.dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	var v struct {
-		Version string `json:"terraform_version"`
-	}
-	if err := json.Unmarshal([]byte(w.run("version", "-json")), &v); err != nil {
-		t.Fatal(err)
-	}
-	ver, err := goversion.NewVersion(v.Version)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.version = ver.Core()
-	return w
-}
-
-// skipBelow skips the test on a CLI older than min, saying why.
-func (w *cliWorkdir) skipBelow(minimum, why string) {
-	w.t.Helper()
-	if w.version.LessThan(goversion.Must(goversion.NewVersion(minimum))) {
-		w.t.Skipf("%s needs Terraform %s or later; this CLI is %s", why, minimum, w.version)
-	}
-}
-
-func (w *cliWorkdir) exec(args ...string) (string, error) {
-	cmd := exec.Command(w.tf, args...)
-	cmd.Dir, cmd.Env = w.dir, w.env
-	out, err := cmd.CombinedOutput()
-	return string(out), err
-}
-
-// run runs a command that must succeed and returns its output.
-func (w *cliWorkdir) run(args ...string) string {
-	w.t.Helper()
-	out, err := w.exec(args...)
-	if err != nil {
-		w.t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return out
-}
-
-// plannedChange is one resource change of a saved plan.
-type plannedChange struct {
-	Address string
-	Actions []string
-	Import  bool
-}
-
-// plan saves a plan and returns its resource changes.
-func (w *cliWorkdir) plan() []plannedChange {
-	w.t.Helper()
-	w.run("plan", "-input=false", "-no-color", "-out=tfplan")
-	var p struct {
-		ResourceChanges []struct {
-			Address string `json:"address"`
-			Change  struct {
-				Actions   []string        `json:"actions"`
-				Importing json.RawMessage `json:"importing"`
-			} `json:"change"`
-		} `json:"resource_changes"`
-	}
-	if err := json.Unmarshal([]byte(w.run("show", "-json", "tfplan")), &p); err != nil {
-		w.t.Fatal(err)
-	}
-	var out []plannedChange
-	for _, rc := range p.ResourceChanges {
-		out = append(out, plannedChange{Address: rc.Address, Actions: rc.Change.Actions,
-			Import: len(rc.Change.Importing) > 0 && string(rc.Change.Importing) != "null"})
-	}
-	return out
-}
-
-// expectNoChanges asserts that a plan is empty (exit code 0 of
-// -detailed-exitcode).
-func (w *cliWorkdir) expectNoChanges() {
-	w.t.Helper()
-	if out, err := w.exec("plan", "-input=false", "-no-color", "-detailed-exitcode"); err != nil {
-		w.t.Fatalf("plan after apply is not empty: %v\n%s", err, out)
-	}
+	return newCLIWorkdir(t, mirroredProvider{source: "hashicorp/rancher", version: "1.5.0", binary: standIn})
 }
 
 // checkPlan asserts that no change creates, deletes or replaces anything
@@ -377,7 +300,7 @@ func checkPlan(t *testing.T, changes []plannedChange, want map[string][]string, 
 // configuration. The first plan adds, destroys and replaces nothing; apply
 // and destroy then work.
 func TestAccMigration_replaceProvider(t *testing.T) {
-	w := newCLIWorkdir(t)
+	w := newLegacyCLIWorkdir(t)
 	world := newLegacyWorld(t)
 	state := filepath.Join(w.dir, "terraform.tfstate")
 	world.writeLegacyState(t, state)
@@ -395,8 +318,7 @@ func TestAccMigration_replaceProvider(t *testing.T) {
 		"rancher_registry.internal": noop, "rancher_registry.hub": noop,
 		"rancher_registry_credential.ci": noop, "rancher_registry_credential.deploy": noop, "rancher_registry_credential.hub": noop,
 	}, 0)
-	w.run("apply", "-input=false", "-no-color", "tfplan")
-	world.checkNothingLost(t)
+	world.applyPlan(t, w)
 	// The first refresh recorded each credential's environment.
 	st := w.run("show", "-json")
 	for _, want := range []string{`"project_id":"` + migrationStaging + `"`, `"secret_value":"FAKE-ci-password"`} {
@@ -404,10 +326,7 @@ func TestAccMigration_replaceProvider(t *testing.T) {
 			t.Errorf("state after apply lacks %s:\n%s", want, st)
 		}
 	}
-	checkIdentitiesMatchState(t, w, st)
-	w.expectNoChanges()
-	w.run("destroy", "-auto-approve", "-input=false", "-no-color")
-	world.checkAllRemoved(t)
+	world.destroy(t, w)
 }
 
 // sideBySideProviders keeps hashicorp/rancher as "rancher" for the types it
@@ -443,7 +362,7 @@ var legacyAddresses = []string{
 // object's state over from the archived provider, the password included, so
 // nothing is even updated.
 func TestAccMigration_sideBySideMoved(t *testing.T) {
-	w := newCLIWorkdir(t)
+	w := newLegacyCLIWorkdir(t)
 	w.skipBelow("1.8.0", "moving a resource between providers")
 	world := newLegacyWorld(t)
 	world.writeLegacyState(t, filepath.Join(w.dir, "terraform.tfstate"))
@@ -457,12 +376,8 @@ func TestAccMigration_sideBySideMoved(t *testing.T) {
 	writeFile(t, filepath.Join(w.dir, "main.tf"), world.sideBySideProviders()+world.resources("_v1", "\n  provider = cattle\n")+moved)
 	w.run("init", "-input=false", "-no-color")
 	checkPlan(t, w.plan(), want, 0)
-	w.run("apply", "-input=false", "-no-color", "tfplan")
-	world.checkNothingLost(t)
-	w.expectNoChanges()
-	checkIdentitiesMatchState(t, w, w.run("show", "-json"))
-	w.run("destroy", "-auto-approve", "-input=false", "-no-color")
-	world.checkAllRemoved(t)
+	world.applyPlan(t, w)
+	world.destroy(t, w)
 }
 
 // Side by side, with removed and import blocks (Terraform 1.7+), by the
@@ -470,7 +385,7 @@ func TestAccMigration_sideBySideMoved(t *testing.T) {
 // imports every object. Rancher never returns a password, so each
 // credential's secret_value is an in-place update; nothing is replaced.
 func TestAccMigration_sideBySideRemovedAndImported(t *testing.T) {
-	w := newCLIWorkdir(t)
+	w := newLegacyCLIWorkdir(t)
 	w.skipBelow("1.7.0", "removed blocks")
 	world := newLegacyWorld(t)
 	world.writeLegacyState(t, filepath.Join(w.dir, "terraform.tfstate"))
@@ -503,12 +418,8 @@ func TestAccMigration_sideBySideRemovedAndImported(t *testing.T) {
 		want[addr] = forget
 	}
 	checkPlan(t, w.plan(), want, 5)
-	w.run("apply", "-input=false", "-no-color", "tfplan")
-	world.checkNothingLost(t)
-	w.expectNoChanges()
-	checkIdentitiesMatchState(t, w, w.run("show", "-json"))
-	w.run("destroy", "-auto-approve", "-input=false", "-no-color")
-	world.checkAllRemoved(t)
+	world.applyPlan(t, w)
+	world.destroy(t, w)
 }
 
 // mirroredProvider is another provider binary for the filesystem mirror.
@@ -644,7 +555,7 @@ func TestAccMigration_refusalNeverForgets(t *testing.T) {
 			if r, _ := w.e.sim.Registry(regID); r.State != "purged" {
 				return fmt.Errorf("registry %s is %s after destroy, want purged", regID, r.State)
 			}
-			return w.e.expectCredentialRemoved(credID)
+			return w.e.expectRemoved(credID, "removed")
 		},
 		Steps: []resource.TestStep{
 			{

@@ -189,10 +189,8 @@ resource "rancher_registry_credential" "test" {
 		ProtoV6ProviderFactories: testProviderFactories,
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_4_0)},
 		Steps: []resource.TestStep{{
-			Config: config,
-			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-				plancheck.ExpectResourceAction("rancher_registry_credential.test", plancheck.ResourceActionCreate),
-			}},
+			Config:           config,
+			ConfigPlanChecks: planAction("rancher_registry_credential.test", plancheck.ResourceActionCreate),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("rancher_registry_credential.test", tfjsonpath.New("state"), knownvalue.StringExact("active")),
 			},
@@ -251,35 +249,22 @@ provider "rancher" {
 	})
 }
 
+// An api_url that names a project (a trailing slash included) selects it.
 func TestAccProvider_projectFromURL(t *testing.T) {
-	e := newTestEnv(t)
-	reg := e.registry(t, "registry.example.com")
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
-provider "rancher" {
-  api_url    = "%s/v1/projects/%s/"
-  access_key = %q
-  secret_key = %q
-}
-
-resource "rancher_registry_credential" "test" {
-  registry_id = %q
-  email       = "x@example.com"
-}
-`, e.url, testProject, testAccessKey, testSecretKey, reg),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("rancher_registry_credential.test", tfjsonpath.New("project_id"), knownvalue.StringExact(testProject)),
-			},
-		}},
-	})
+	testCredentialInTestProject(t, "/v1/projects/"+testProject+"/", "")
 }
 
 // A provider block as the archived hashicorp/rancher provider's users wrote
 // it: a /v2-beta URL and skip_config_validation. The same server's v1 API is
 // used, so the credential lands in the key's project.
 func TestAccProvider_legacyConfiguration(t *testing.T) {
+	testCredentialInTestProject(t, "/v2-beta", "skip_config_validation = true")
+}
+
+// testCredentialInTestProject applies a credential with a provider block
+// whose api_url is the simulator's URL followed by urlPath, with the extra
+// argument, and expects the credential active in the test project.
+func testCredentialInTestProject(t *testing.T, urlPath, extra string) {
 	e := newTestEnv(t)
 	reg := e.registry(t, "registry.example.com")
 	resource.ParallelTest(t, resource.TestCase{
@@ -287,20 +272,20 @@ func TestAccProvider_legacyConfiguration(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: fmt.Sprintf(`
 provider "rancher" {
-  api_url                = "%s/v2-beta"
-  access_key             = %q
-  secret_key             = %q
-  skip_config_validation = true
+  api_url    = "%s%s"
+  access_key = %q
+  secret_key = %q
+  %s
 }
 
 resource "rancher_registry_credential" "test" {
   registry_id = %q
   email       = "x@example.com"
 }
-`, e.url, testAccessKey, testSecretKey, reg),
+`, e.url, urlPath, testAccessKey, testSecretKey, extra, reg),
 			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("rancher_registry_credential.test", tfjsonpath.New("project_id"), knownvalue.StringExact(testProject)),
-				statecheck.ExpectKnownValue("rancher_registry_credential.test", tfjsonpath.New("state"), knownvalue.StringExact("active")),
+				statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("project_id"), knownvalue.StringExact(testProject)),
+				statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("state"), knownvalue.StringExact("active")),
 			},
 		}},
 		CheckDestroy: e.checkCredentialsRemoved(),

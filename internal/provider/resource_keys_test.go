@@ -26,22 +26,6 @@ const (
 	keysOwnedByNone = "1a9"
 )
 
-// keysProvider is a provider block with the given key and, when not empty,
-// a default project.
-func (e *testEnv) keysProvider(accessKey, secretKey, projectID string) string {
-	project := ""
-	if projectID != "" {
-		project = fmt.Sprintf("\n  project_id = %q", projectID)
-	}
-	return fmt.Sprintf(`
-provider "rancher" {
-  api_url    = %q
-  access_key = %q
-  secret_key = %q%s
-}
-`, e.url, accessKey, secretKey, project)
-}
-
 // twoEnvironmentsConfig is a registry and a credential on it in each of two
 // projects. prodProject is written as the resources' project_id unless it
 // is empty (then the provider's project applies); suffix goes into every
@@ -98,34 +82,28 @@ data "rancher_registry" "staging" {
 // that the credential holds secret.
 func (e *testEnv) checkInProject(credAddr, regAddr, project, name, secret string) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
-		rs, ok := s.RootModule().Resources[credAddr]
-		if !ok {
-			return fmt.Errorf("%s not in state", credAddr)
+		regID, err := stateID(s, regAddr)
+		if err != nil {
+			return err
 		}
-		c, ok := e.sim.Credential(rs.Primary.ID)
+		r, ok := e.sim.Registry(regID)
 		if !ok {
-			return fmt.Errorf("credential %s is not in the API", rs.Primary.ID)
-		}
-		rr, ok := s.RootModule().Resources[regAddr]
-		if !ok {
-			return fmt.Errorf("%s not in state", regAddr)
-		}
-		r, ok := e.sim.Registry(rr.Primary.ID)
-		if !ok {
-			return fmt.Errorf("registry %s is not in the API", rr.Primary.ID)
-		}
-		if c.ProjectID != project || c.State != "active" || c.RegistryID != r.ID || !strPtrEq(c.Name, name) {
-			return fmt.Errorf("credential %s is %s in project %s on registry %s named %s; want active in %s on %s named %q",
-				c.ID, c.State, c.ProjectID, c.RegistryID, deref(c.Name), project, r.ID, name)
+			return fmt.Errorf("registry %s is not in the API", regID)
 		}
 		if r.ProjectID != project || r.State != "active" || !strPtrEq(r.Name, name) {
 			return fmt.Errorf("registry %s is %s in project %s named %s; want active in %s named %q",
 				r.ID, r.State, r.ProjectID, deref(r.Name), project, name)
 		}
-		if !strPtrEq(c.SecretValue, secret) {
-			return fmt.Errorf("credential %s has not the configured secret", c.ID)
-		}
-		return nil
+		return checkInAPI(credAddr, "credential", e.sim.Credential, func(c ranchersim.Credential) error {
+			if c.ProjectID != project || c.State != "active" || c.RegistryID != r.ID || !strPtrEq(c.Name, name) {
+				return fmt.Errorf("credential %s is %s in project %s on registry %s named %s; want active in %s on %s named %q",
+					c.ID, c.State, c.ProjectID, c.RegistryID, deref(c.Name), project, r.ID, name)
+			}
+			if !strPtrEq(c.SecretValue, secret) {
+				return fmt.Errorf("credential %s has not the configured secret", c.ID)
+			}
+			return nil
+		})(s)
 	}
 }
 
@@ -154,35 +132,30 @@ func (e *testEnv) twoEnvironmentsSteps(provider, prodProject, prodConfigProject 
 		statecheck.ExpectKnownValue("data.rancher_registry_credential.staging", tfjsonpath.New("project_id"), knownvalue.StringExact(keysStaging)),
 		statecheck.ExpectKnownValue("data.rancher_registry.staging", tfjsonpath.New("project_id"), knownvalue.StringExact(keysStaging)),
 	}
+	// apply applies the configuration named with suffix: every object is
+	// planned for action, lands in its project, and then plans no change.
+	apply := func(suffix string, action plancheck.ResourceActionType, checks ...resource.TestCheckFunc) resource.TestStep {
+		return resource.TestStep{
+			Config: config(suffix),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply:             expectAll(action),
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			ConfigStateChecks: projectChecks,
+			Check: resource.ComposeAggregateTestCheckFunc(append(checks,
+				e.checkInProject("rancher_registry_credential.prod", "rancher_registry.prod", prodProject, "prod-"+suffix, "pw-prod"),
+				e.checkInProject("rancher_registry_credential.staging", "rancher_registry.staging", keysStaging, "staging-"+suffix, "pw-staging"),
+			)...),
+		}
+	}
 	return []resource.TestStep{
-		{
-			Config: config("one"),
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply:             expectAll(plancheck.ResourceActionCreate),
-				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-			},
-			ConfigStateChecks: projectChecks,
-			Check: resource.ComposeAggregateTestCheckFunc(
-				e.checkInProject("rancher_registry_credential.prod", "rancher_registry.prod", prodProject, "prod-one", "pw-prod"),
-				e.checkInProject("rancher_registry_credential.staging", "rancher_registry.staging", keysStaging, "staging-one", "pw-staging"),
-				resource.TestCheckResourceAttrPair("data.rancher_registry_credential.staging", "id",
-					"rancher_registry_credential.staging", "id"),
-				resource.TestCheckResourceAttrPair("data.rancher_registry.staging", "id", "rancher_registry.staging", "id"),
-				resource.TestCheckResourceAttr("rancher_registry_credential.staging", "state", "active"),
-			),
-		},
-		{
-			Config: config("two"),
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply:             expectAll(plancheck.ResourceActionUpdate),
-				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-			},
-			ConfigStateChecks: projectChecks,
-			Check: resource.ComposeAggregateTestCheckFunc(
-				e.checkInProject("rancher_registry_credential.prod", "rancher_registry.prod", prodProject, "prod-two", "pw-prod"),
-				e.checkInProject("rancher_registry_credential.staging", "rancher_registry.staging", keysStaging, "staging-two", "pw-staging"),
-			),
-		},
+		apply("one", plancheck.ResourceActionCreate,
+			resource.TestCheckResourceAttrPair("data.rancher_registry_credential.staging", "id",
+				"rancher_registry_credential.staging", "id"),
+			resource.TestCheckResourceAttrPair("data.rancher_registry.staging", "id", "rancher_registry.staging", "id"),
+			resource.TestCheckResourceAttr("rancher_registry_credential.staging", "state", "active"),
+		),
+		apply("two", plancheck.ResourceActionUpdate),
 		{
 			ResourceName:            "rancher_registry_credential.staging",
 			ImportState:             true,
@@ -208,7 +181,7 @@ func TestAccKeys_accountKeyTwoEnvironments(t *testing.T) {
 	// key is no member of.
 	e.sim.AddAccountKey(keysAccountKey, keysAccountSK, false, map[string]string{testProject: "owner", keysStaging: "owner"})
 	e.sim.AddProject(keysOwnedByNone, "Elsewhere")
-	provider := e.keysProvider(keysAccountKey, keysAccountSK, testProject)
+	provider := e.providerBlockFor(keysAccountKey, keysAccountSK, testProject)
 	steps := e.twoEnvironmentsSteps(provider, testProject, "")
 	steps = append(steps, resource.TestStep{
 		// a project the key is not a member of: Cattle answers 403
@@ -242,7 +215,7 @@ func TestAccKeys_adminKey(t *testing.T) {
 	e := newTestEnv(t)
 	e.sim.AddProject(keysStaging, "Staging")
 	e.sim.AddAccountKey(keysAdminKey, keysAdminSK, true, nil)
-	provider := e.keysProvider(keysAdminKey, keysAdminSK, "")
+	provider := e.providerBlockFor(keysAdminKey, keysAdminSK, "")
 	steps := []resource.TestStep{{
 		// no project anywhere: the admin key is no environment's own key
 		Config: provider + `
@@ -266,7 +239,7 @@ func TestAccKeys_adminKeyDefaultProject(t *testing.T) {
 	e := newTestEnv(t)
 	e.sim.AddProject(keysStaging, "Staging")
 	e.sim.AddAccountKey(keysAdminKey, keysAdminSK, true, nil)
-	config := e.keysProvider(keysAdminKey, keysAdminSK, keysStaging) + `
+	config := e.providerBlockFor(keysAdminKey, keysAdminSK, keysStaging) + `
 resource "rancher_registry" "test" {
   server_address = "registry.example.com"
 }

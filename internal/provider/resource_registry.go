@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -34,7 +33,7 @@ func NewRegistryResource() resource.Resource {
 }
 
 type registryResource struct {
-	data *providerData
+	configuredResource
 }
 
 type registryModel struct {
@@ -60,21 +59,9 @@ func (r *registryResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 			"Destroying it removes and then purges it in Rancher, which frees its server address at once " +
 			"(Rancher keeps the address of a removed registry taken until it is purged) and removes any credentials left on it.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "Rancher id of the registry, such as `1sp3`.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"project_id": schema.StringAttribute{
-				MarkdownDescription: "Project (environment) of the registry, such as `1a5`. Defaults to the provider's project. Changing it replaces the registry.",
-				Optional:            true,
-				Computed:            true,
-				PlanModifiers: []planmodifier.String{
-					stringplanmodifier.UseStateForUnknown(),
-					stringplanmodifier.RequiresReplace(),
-				},
-				Validators: []validator.String{projectIDValidator()},
-			},
+			"id": idAttribute("Rancher id of the registry, such as `1sp3`."),
+			"project_id": projectIDAttribute("Project (environment) of the registry, such as `1a5`. " +
+				"Defaults to the provider's project. Changing it replaces the registry."),
 			"server_address": schema.StringAttribute{
 				MarkdownDescription: "Host (and optional port) of the registry, such as `registry.example.com` or `index.docker.io`. " +
 					"Unique within a project, compared without regard to case. Rancher cannot change it, so changing it replaces the registry.",
@@ -82,31 +69,13 @@ func (r *registryResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 				Validators:    []validator.String{stringvalidator.LengthBetween(1, 255)},
 			},
-			"name": schema.StringAttribute{
-				MarkdownDescription: "Name of the registry.",
-				Optional:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtMost(255)},
-			},
-			"description": schema.StringAttribute{
-				MarkdownDescription: "Description of the registry.",
-				Optional:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtMost(1024)},
-			},
-			"active": schema.BoolAttribute{
-				MarkdownDescription: "Whether the registry is active. Defaults to `true`. If someone deactivates it outside Terraform, " +
-					"the next plan shows it and apply activates it again.",
-				Optional: true,
-				Computed: true,
-				Default:  booldefault.StaticBool(true),
-			},
-			"state": schema.StringAttribute{
-				MarkdownDescription: "State of the registry in Rancher, such as `active` or `inactive`.",
-				Computed:            true,
-			},
+			"name":        nameAttribute("Name of the registry."),
+			"description": descriptionAttribute("Description of the registry."),
+			"active": activeAttribute("Whether the registry is active. Defaults to `true`. If someone deactivates it outside Terraform, " +
+				"the next plan shows it and apply activates it again."),
+			"state": stateAttribute("State of the registry in Rancher, such as `active` or `inactive`."),
 		},
-		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
-		},
+		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock(ctx)},
 	}
 }
 
@@ -126,10 +95,6 @@ func (r *registryResource) UpgradeState(ctx context.Context) map[int64]resource.
 // `moved` block.
 func (r *registryResource) MoveState(ctx context.Context) []resource.StateMover {
 	return moveFromLegacy("rancher_registry", schemaOf(ctx, r))
-}
-
-func (r *registryResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = configureData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *registryResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -252,27 +217,10 @@ func (r *registryResource) Update(ctx context.Context, req resource.UpdateReques
 func (r *registryResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state registryModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx = r.data.logContext(ctx)
-	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Delete, &resp.Diagnostics)
-	defer cancel()
-	if !ok {
-		return
-	}
-
-	id := state.ID.ValueString()
-	projectID, gone, err := r.data.client.RegistryProject(ctx, state.ProjectID.ValueString(), r.data.firstProject(ctx, ""), id)
-	if gone {
-		return
-	}
-	if err == nil {
-		err = r.data.client.RemoveRegistry(ctx, projectID, id)
-	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Cannot delete the registry", err, projectID, fieldAttribute)
-	}
+	r.data.deleteObject(r.data.logContext(ctx), registryRemoval, state.ProjectID, state.ID, state.Timeouts, &resp.Diagnostics)
 }
 
 // ImportState takes "<project_id>/<id>" (the archived provider's

@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -41,7 +40,7 @@ func NewRegistryCredentialResource() resource.Resource {
 }
 
 type registryCredentialResource struct {
-	data *providerData
+	configuredResource
 }
 
 type registryCredentialModel struct {
@@ -71,21 +70,9 @@ func (r *registryCredentialResource) Schema(ctx context.Context, _ resource.Sche
 			"from a private registry. Rancher never returns the password to environment API keys, so Terraform keeps the value " +
 			"it last set (`secret_value`), or never stores it at all (`secret_value_wo`).",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "Rancher id of the credential, such as `1c7`.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"project_id": schema.StringAttribute{
-				MarkdownDescription: "Project (environment) of the credential, such as `1a5`. Defaults to the provider's project. Changing it replaces the credential.",
-				Optional:            true,
-				Computed:            true,
-				PlanModifiers: []planmodifier.String{
-					stringplanmodifier.UseStateForUnknown(),
-					stringplanmodifier.RequiresReplace(),
-				},
-				Validators: []validator.String{projectIDValidator()},
-			},
+			"id": idAttribute("Rancher id of the credential, such as `1c7`."),
+			"project_id": projectIDAttribute("Project (environment) of the credential, such as `1a5`. " +
+				"Defaults to the provider's project. Changing it replaces the credential."),
 			"registry_id": schema.StringAttribute{
 				MarkdownDescription: "Id of the registry the credential is for, such as `1sp3` (for example `rancher_registry.x.id`). " +
 					"Rancher cannot move a credential to another registry, so changing it replaces the credential.",
@@ -126,31 +113,13 @@ func (r *registryCredentialResource) Schema(ctx context.Context, _ resource.Sche
 				Optional:            true,
 				Validators:          []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("secret_value_wo"))},
 			},
-			"name": schema.StringAttribute{
-				MarkdownDescription: "Name of the credential.",
-				Optional:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtMost(255)},
-			},
-			"description": schema.StringAttribute{
-				MarkdownDescription: "Description of the credential.",
-				Optional:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtMost(1024)},
-			},
-			"active": schema.BoolAttribute{
-				MarkdownDescription: "Whether the credential is active: Rancher uses only active credentials to pull images. " +
-					"Defaults to `true`. If someone deactivates the credential outside Terraform, the next plan shows it and apply activates it again.",
-				Optional: true,
-				Computed: true,
-				Default:  booldefault.StaticBool(true),
-			},
-			"state": schema.StringAttribute{
-				MarkdownDescription: "State of the credential in Rancher, such as `active` or `inactive`.",
-				Computed:            true,
-			},
+			"name":        nameAttribute("Name of the credential."),
+			"description": descriptionAttribute("Description of the credential."),
+			"active": activeAttribute("Whether the credential is active: Rancher uses only active credentials to pull images. " +
+				"Defaults to `true`. If someone deactivates the credential outside Terraform, the next plan shows it and apply activates it again."),
+			"state": stateAttribute("State of the credential in Rancher, such as `active` or `inactive`."),
 		},
-		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
-		},
+		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock(ctx)},
 	}
 }
 
@@ -170,10 +139,6 @@ func (r *registryCredentialResource) UpgradeState(ctx context.Context) map[int64
 // `moved` block.
 func (r *registryCredentialResource) MoveState(ctx context.Context) []resource.StateMover {
 	return moveFromLegacy("rancher_registry_credential", schemaOf(ctx, r))
-}
-
-func (r *registryCredentialResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = configureData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *registryCredentialResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -329,27 +294,11 @@ func credentialChanges(plan, state registryCredentialModel, secretWO types.Strin
 func (r *registryCredentialResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state registryCredentialModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	ctx = r.data.logContext(ctx, state.SecretValue.ValueString())
-	ctx, cancel, ok := withTimeout(ctx, state.Timeouts.Delete, &resp.Diagnostics)
-	defer cancel()
-	if !ok {
-		return
-	}
-
-	id := state.ID.ValueString()
-	projectID, gone, err := r.data.client.RegistryCredentialProject(ctx, state.ProjectID.ValueString(), r.data.firstProject(ctx, ""), id)
-	if gone {
-		return
-	}
-	if err == nil {
-		err = r.data.client.RemoveRegistryCredential(ctx, projectID, id)
-	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Cannot delete the registry credential", err, projectID, fieldAttribute)
-	}
+	r.data.deleteObject(ctx, credentialRemoval, state.ProjectID, state.ID, state.Timeouts, &resp.Diagnostics)
 }
 
 // ImportState takes "<project_id>/<id>", "<id>" (found in whichever project

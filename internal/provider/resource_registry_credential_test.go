@@ -93,12 +93,6 @@ func TestAccRegistryCredential_updateInPlace(t *testing.T) {
   secret_value = %q
 `, reg, email, name, description, user, secret))
 	}
-	update := func(attr string, want knownvalue.Check) resource.ConfigPlanChecks {
-		return resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-			plancheck.ExpectResourceAction(credentialAddr, plancheck.ResourceActionUpdate),
-			plancheck.ExpectKnownValue(credentialAddr, tfjsonpath.New(attr), want),
-		}}
-	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		CheckDestroy:             e.checkCredentialsRemoved(),
@@ -109,39 +103,39 @@ func TestAccRegistryCredential_updateInPlace(t *testing.T) {
 			},
 			{
 				Config:            config("b@example.com", `"one"`, `"first"`, "user1", "pass1"),
-				ConfigPlanChecks:  update("email", knownvalue.StringExact("b@example.com")),
+				ConfigPlanChecks:  planUpdate(credentialAddr, "email", knownvalue.StringExact("b@example.com")),
 				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(credentialAddr, tfjsonpath.New("id"))},
 				Check:             e.checkCredentialAPI(apiField("email", func(c ranchersim.Credential) *string { return &c.Email }, "b@example.com")),
 			},
 			{
 				Config:            config("b@example.com", `"two"`, `"first"`, "user1", "pass1"),
-				ConfigPlanChecks:  update("name", knownvalue.StringExact("two")),
+				ConfigPlanChecks:  planUpdate(credentialAddr, "name", knownvalue.StringExact("two")),
 				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(credentialAddr, tfjsonpath.New("id"))},
 				Check:             e.checkCredentialAPI(apiField("name", func(c ranchersim.Credential) *string { return c.Name }, "two")),
 			},
 			{
 				Config:            config("b@example.com", `"two"`, `"second"`, "user1", "pass1"),
-				ConfigPlanChecks:  update("description", knownvalue.StringExact("second")),
+				ConfigPlanChecks:  planUpdate(credentialAddr, "description", knownvalue.StringExact("second")),
 				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(credentialAddr, tfjsonpath.New("id"))},
 				Check:             e.checkCredentialAPI(apiField("description", func(c ranchersim.Credential) *string { return c.Description }, "second")),
 			},
 			{
 				Config:            config("b@example.com", `"two"`, `"second"`, "user2", "pass1"),
-				ConfigPlanChecks:  update("public_value", knownvalue.StringExact("user2")),
+				ConfigPlanChecks:  planUpdate(credentialAddr, "public_value", knownvalue.StringExact("user2")),
 				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(credentialAddr, tfjsonpath.New("id"))},
 				Check:             e.checkCredentialAPI(apiField("publicValue", func(c ranchersim.Credential) *string { return c.PublicValue }, "user2")),
 			},
 			{
 				// The password changes in place: the legacy provider replaced the credential here.
 				Config:            config("b@example.com", `"two"`, `"second"`, "user2", "pass2"),
-				ConfigPlanChecks:  update("secret_value", knownvalue.StringExact("pass2")),
+				ConfigPlanChecks:  planUpdate(credentialAddr, "secret_value", knownvalue.StringExact("pass2")),
 				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(credentialAddr, tfjsonpath.New("id"))},
 				Check:             e.checkCredentialAPI(apiField("secretValue", func(c ranchersim.Credential) *string { return c.SecretValue }, "pass2")),
 			},
 			{
 				// Removing optional attributes clears them in Rancher.
 				Config:           config("b@example.com", "null", "null", "user2", "pass2"),
-				ConfigPlanChecks: update("description", knownvalue.Null()),
+				ConfigPlanChecks: planUpdate(credentialAddr, "description", knownvalue.Null()),
 				ConfigStateChecks: []statecheck.StateCheck{
 					sameID.AddStateValue(credentialAddr, tfjsonpath.New("id")),
 					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("name"), knownvalue.Null()),
@@ -170,22 +164,13 @@ func apiField(name string, get func(ranchersim.Credential) *string, want string)
 func TestAccRegistryCredential_replace(t *testing.T) {
 	e := newTestEnv(t)
 	// An account key that is a member of two projects, so project_id can move.
-	e.sim.AddProject("1a6", "Staging")
-	e.sim.AddAccountKey("ACCOUNTKEY0000000001", "account-secret-1", false, map[string]string{testProject: "owner", "1a6": "owner"})
+	provider := e.stagingAccount("ACCOUNTKEY0000000001", "account-secret-1")
 	regA := e.registry(t, "a.example.com")
 	regB := e.registry(t, "b.example.com")
 	regStaging, err := e.sim.CreateRegistry("1a6", "a.example.com")
 	if err != nil {
 		t.Fatal(err)
 	}
-	provider := fmt.Sprintf(`
-provider "rancher" {
-  api_url    = %q
-  access_key = "ACCOUNTKEY0000000001"
-  secret_key = "account-secret-1"
-  project_id = %q
-}
-`, e.url, testProject)
 	config := func(project, registry string) string {
 		return provider + fmt.Sprintf(`
 resource "rancher_registry_credential" "test" {
@@ -197,20 +182,17 @@ resource "rancher_registry_credential" "test" {
 }
 `, project, registry)
 	}
-	var first, second, third string
-	replaced := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-		plancheck.ExpectResourceAction(credentialAddr, plancheck.ResourceActionReplace),
-	}}
+	var id string
+	replaced := planAction(credentialAddr, plancheck.ResourceActionReplace)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{
-			{Config: config(testProject, regA), Check: captureID(credentialAddr, &first)},
+			{Config: config(testProject, regA), Check: captureID(credentialAddr, &id)},
 			{
 				Config:           config(testProject, regB),
 				ConfigPlanChecks: replaced,
 				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID(credentialAddr, &second),
-					func(*terraform.State) error { return e.expectCredentialRemoved(first) },
+					e.checkReplaced(credentialAddr, &id, "removed"),
 					e.checkCredentialAPI(func(c ranchersim.Credential) error {
 						if c.RegistryID != regB {
 							return fmt.Errorf("new credential is on registry %s, want %s", c.RegistryID, regB)
@@ -226,8 +208,7 @@ resource "rancher_registry_credential" "test" {
 					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("project_id"), knownvalue.StringExact("1a6")),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID(credentialAddr, &third),
-					func(*terraform.State) error { return e.expectCredentialRemoved(second) },
+					e.checkReplaced(credentialAddr, &id, "removed"),
 					e.checkCredentialAPI(func(c ranchersim.Credential) error {
 						if c.ProjectID != "1a6" || c.State != "active" {
 							return fmt.Errorf("new credential is %s in project %s", c.State, c.ProjectID)
@@ -260,10 +241,7 @@ func TestAccRegistryCredential_active(t *testing.T) {
 		})
 	}
 	updateTo := func(active bool) resource.ConfigPlanChecks {
-		return resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-			plancheck.ExpectResourceAction(credentialAddr, plancheck.ResourceActionUpdate),
-			plancheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("active"), knownvalue.Bool(active)),
-		}}
+		return planUpdate(credentialAddr, "active", knownvalue.Bool(active))
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
@@ -285,12 +263,7 @@ func TestAccRegistryCredential_active(t *testing.T) {
 			},
 			{
 				// Someone deactivates it in the Rancher UI: plan shows it, apply repairs it.
-				PreConfig: func() {
-					if err := e.sim.Act(id, "deactivate"); err != nil {
-						t.Fatal(err)
-					}
-					e.waitCredentialState(t, id, "inactive")
-				},
+				PreConfig:        func() { e.act(t, id, "deactivate", "inactive") },
 				Config:           config(""),
 				ConfigPlanChecks: updateTo(true),
 				ConfigStateChecks: []statecheck.StateCheck{
@@ -311,9 +284,7 @@ func TestAccRegistryCredential_disappears(t *testing.T) {
   secret_value = "pw"
 `, reg))
 	var id string
-	recreated := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-		plancheck.ExpectResourceAction(credentialAddr, plancheck.ResourceActionCreate),
-	}}
+	recreated := planAction(credentialAddr, plancheck.ResourceActionCreate)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		CheckDestroy:             e.checkCredentialsRemoved(),
@@ -321,16 +292,7 @@ func TestAccRegistryCredential_disappears(t *testing.T) {
 			{Config: config, Check: captureID(credentialAddr, &id)},
 			{
 				// Removed in Rancher: still readable by id, but gone.
-				PreConfig: func() {
-					if err := e.sim.Act(id, "deactivate"); err != nil {
-						t.Fatal(err)
-					}
-					e.waitCredentialState(t, id, "inactive")
-					if err := e.sim.Act(id, "remove"); err != nil {
-						t.Fatal(err)
-					}
-					e.waitCredentialState(t, id, "removed")
-				},
+				PreConfig:        func() { e.removeOutOfBand(t, id) },
 				Config:           config,
 				ConfigPlanChecks: recreated,
 				Check:            captureID(credentialAddr, &id),
@@ -459,11 +421,8 @@ func TestAccRegistryCredential_writeOnlySecret(t *testing.T) {
 				Check:             secretInAPI("wo-first"),
 			},
 			{
-				Config: config("wo-second", 2),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(credentialAddr, plancheck.ResourceActionUpdate),
-					plancheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("secret_value_wo"), knownvalue.Null()),
-				}},
+				Config:           config("wo-second", 2),
+				ConfigPlanChecks: planUpdate(credentialAddr, "secret_value_wo", knownvalue.Null()),
 				ConfigStateChecks: append(noSecretInState,
 					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("secret_value_wo_version"), knownvalue.Int64Exact(2))),
 				Check: secretInAPI("wo-second"),
@@ -490,10 +449,8 @@ func TestAccRegistryCredential_failedTransition(t *testing.T) {
 			},
 			{
 				// The failed credential was kept, tainted: plan replaces it.
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(credentialAddr, plancheck.ResourceActionReplace),
-				}},
+				Config:           config,
+				ConfigPlanChecks: planAction(credentialAddr, plancheck.ResourceActionReplace),
 				Check: func(*terraform.State) error {
 					if n := len(e.sim.Credentials(testProject)); n != 2 {
 						return fmt.Errorf("API has %d credentials, want the failed one and its replacement", n)
@@ -569,16 +526,8 @@ resource "rancher_registry_credential" "removed" {
 				// removed when Delete runs is covered by the client's
 				// TestSimRemoveFromAnyState.)
 				PreConfig: func() {
-					for _, id := range []string{deactivatedID, removedID} {
-						if err := e.sim.Act(id, "deactivate"); err != nil {
-							t.Fatal(err)
-						}
-						e.waitCredentialState(t, id, "inactive")
-					}
-					if err := e.sim.Act(removedID, "remove"); err != nil {
-						t.Fatal(err)
-					}
-					e.waitCredentialState(t, removedID, "removed")
+					e.act(t, deactivatedID, "deactivate", "inactive")
+					e.removeOutOfBand(t, removedID)
 				},
 				Config:  config,
 				Destroy: true,

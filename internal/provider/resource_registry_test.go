@@ -110,12 +110,6 @@ func TestAccRegistry_updateInPlace(t *testing.T) {
   description    = %s
 `, name, description))
 	}
-	update := func(attr string, want knownvalue.Check) resource.ConfigPlanChecks {
-		return resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-			plancheck.ExpectResourceAction(registryAddr, plancheck.ResourceActionUpdate),
-			plancheck.ExpectKnownValue(registryAddr, tfjsonpath.New(attr), want),
-		}}
-	}
 	apiField := func(name string, get func(ranchersim.Registry) *string, want string) resource.TestCheckFunc {
 		return e.checkRegistryAPI(registryAddr, func(r ranchersim.Registry) error {
 			if got := get(r); !strPtrEq(got, want) {
@@ -137,20 +131,20 @@ func TestAccRegistry_updateInPlace(t *testing.T) {
 			},
 			{
 				Config:            config(`"two"`, `"first"`),
-				ConfigPlanChecks:  update("name", knownvalue.StringExact("two")),
+				ConfigPlanChecks:  planUpdate(registryAddr, "name", knownvalue.StringExact("two")),
 				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(registryAddr, tfjsonpath.New("id"))},
 				Check:             apiField("name", func(r ranchersim.Registry) *string { return r.Name }, "two"),
 			},
 			{
 				Config:            config(`"two"`, `"second"`),
-				ConfigPlanChecks:  update("description", knownvalue.StringExact("second")),
+				ConfigPlanChecks:  planUpdate(registryAddr, "description", knownvalue.StringExact("second")),
 				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(registryAddr, tfjsonpath.New("id"))},
 				Check:             apiField("description", func(r ranchersim.Registry) *string { return r.Description }, "second"),
 			},
 			{
 				// Removing optional attributes clears them in Rancher.
 				Config:           config("null", "null"),
-				ConfigPlanChecks: update("name", knownvalue.Null()),
+				ConfigPlanChecks: planUpdate(registryAddr, "name", knownvalue.Null()),
 				ConfigStateChecks: []statecheck.StateCheck{
 					sameID.AddStateValue(registryAddr, tfjsonpath.New("id")),
 					statecheck.ExpectKnownValue(registryAddr, tfjsonpath.New("name"), knownvalue.Null()),
@@ -166,7 +160,7 @@ func TestAccRegistry_updateInPlace(t *testing.T) {
 			{
 				// And setting them again from nothing.
 				Config:            config(`"three"`, `"third"`),
-				ConfigPlanChecks:  update("description", knownvalue.StringExact("third")),
+				ConfigPlanChecks:  planUpdate(registryAddr, "description", knownvalue.StringExact("third")),
 				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(registryAddr, tfjsonpath.New("id"))},
 				Check:             apiField("name", func(r ranchersim.Registry) *string { return r.Name }, "three"),
 			},
@@ -177,16 +171,7 @@ func TestAccRegistry_updateInPlace(t *testing.T) {
 func TestAccRegistry_replace(t *testing.T) {
 	e := newTestEnv(t)
 	// An account key that is a member of two projects, so project_id can move.
-	e.sim.AddProject("1a6", "Staging")
-	e.sim.AddAccountKey("ACCOUNTKEY0000000002", "account-secret-2", false, map[string]string{testProject: "owner", "1a6": "owner"})
-	provider := fmt.Sprintf(`
-provider "rancher" {
-  api_url    = %q
-  access_key = "ACCOUNTKEY0000000002"
-  secret_key = "account-secret-2"
-  project_id = %q
-}
-`, e.url, testProject)
+	provider := e.stagingAccount("ACCOUNTKEY0000000002", "account-secret-2")
 	config := func(project, address string) string {
 		return provider + fmt.Sprintf(`
 resource "rancher_registry" "test" {
@@ -196,15 +181,13 @@ resource "rancher_registry" "test" {
 }
 `, project, address)
 	}
-	var first, second, third string
-	replaced := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-		plancheck.ExpectResourceAction(registryAddr, plancheck.ResourceActionReplace),
-	}}
+	var id string
+	replaced := planAction(registryAddr, plancheck.ResourceActionReplace)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		CheckDestroy:             e.checkRegistriesRemoved(testProject, "1a6"),
 		Steps: []resource.TestStep{
-			{Config: config(testProject, "a.example.com"), Check: captureID(registryAddr, &first)},
+			{Config: config(testProject, "a.example.com"), Check: captureID(registryAddr, &id)},
 			{
 				Config:           config(testProject, "b.example.com"),
 				ConfigPlanChecks: replaced,
@@ -212,10 +195,9 @@ resource "rancher_registry" "test" {
 					statecheck.ExpectKnownValue(registryAddr, tfjsonpath.New("server_address"), knownvalue.StringExact("b.example.com")),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID(registryAddr, &second),
-					func(*terraform.State) error { return e.expectRegistryRemoved(first) },
+					e.checkReplaced(registryAddr, &id, "purged"),
 					e.checkRegistryAPI(registryAddr, func(r ranchersim.Registry) error {
-						if r.ID == first || r.ServerAddress != "b.example.com" || r.State != "active" {
+						if r.ServerAddress != "b.example.com" || r.State != "active" {
 							return fmt.Errorf("replacement is %+v", r)
 						}
 						return nil
@@ -230,8 +212,7 @@ resource "rancher_registry" "test" {
 					statecheck.ExpectKnownValue(registryAddr, tfjsonpath.New("project_id"), knownvalue.StringExact("1a6")),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID(registryAddr, &third),
-					func(*terraform.State) error { return e.expectRegistryRemoved(second) },
+					e.checkReplaced(registryAddr, &id, "purged"),
 					e.checkRegistryAPI(registryAddr, func(r ranchersim.Registry) error {
 						if r.ProjectID != "1a6" || r.State != "active" {
 							return fmt.Errorf("new registry is %s in project %s", r.State, r.ProjectID)
@@ -254,10 +235,7 @@ func TestAccRegistry_active(t *testing.T) {
 	}
 	var id string
 	updateTo := func(active bool) resource.ConfigPlanChecks {
-		return resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-			plancheck.ExpectResourceAction(registryAddr, plancheck.ResourceActionUpdate),
-			plancheck.ExpectKnownValue(registryAddr, tfjsonpath.New("active"), knownvalue.Bool(active)),
-		}}
+		return planUpdate(registryAddr, "active", knownvalue.Bool(active))
 	}
 	stateIs := func(state string) []statecheck.StateCheck {
 		return []statecheck.StateCheck{
@@ -282,7 +260,7 @@ func TestAccRegistry_active(t *testing.T) {
 			},
 			{
 				// Someone deactivates it in the Rancher UI: plan shows it, apply repairs it.
-				PreConfig:        func() { e.deactivateRegistry(t, id) },
+				PreConfig:        func() { e.act(t, id, "deactivate", "inactive") },
 				Config:           config(""),
 				ConfigPlanChecks: updateTo(true),
 				ConfigStateChecks: append(stateIs("active"), statecheck.ExpectKnownValue(registryAddr, tfjsonpath.New("id"), knownvalue.StringFunc(func(v string) error {
@@ -301,9 +279,7 @@ func TestAccRegistry_disappears(t *testing.T) {
 	e := newTestEnv(t)
 	config := e.registryConfig(`  server_address = "registry.example.com"`)
 	var id string
-	recreated := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-		plancheck.ExpectResourceAction(registryAddr, plancheck.ResourceActionCreate),
-	}}
+	recreated := planAction(registryAddr, plancheck.ResourceActionCreate)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		CheckDestroy:             e.checkRegistriesRemoved(),
@@ -312,15 +288,9 @@ func TestAccRegistry_disappears(t *testing.T) {
 			{
 				// Removed in Rancher: still readable by id, but gone, so
 				// the refreshed plan creates it again.
-				PreConfig: func() {
-					e.deactivateRegistry(t, id)
-					if err := e.sim.Act(id, "remove"); err != nil {
-						t.Fatal(err)
-					}
-					e.waitRegistryState(t, id, "removed")
-				},
-				Config:   config,
-				PlanOnly: true,
+				PreConfig: func() { e.removeOutOfBand(t, id) },
+				Config:    config,
+				PlanOnly:  true,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(registryAddr, plancheck.ResourceActionCreate),
 				}},
@@ -329,12 +299,7 @@ func TestAccRegistry_disappears(t *testing.T) {
 			{
 				// Rancher purges a removed registry by itself within minutes,
 				// and only then frees its address; the simulator is told to.
-				PreConfig: func() {
-					if err := e.sim.Act(id, "purge"); err != nil {
-						t.Fatal(err)
-					}
-					e.waitRegistryState(t, id, "purged")
-				},
+				PreConfig:        func() { e.act(t, id, "purge", "purged") },
 				Config:           config,
 				ConfigPlanChecks: recreated,
 				Check: resource.ComposeAggregateTestCheckFunc(
@@ -502,7 +467,7 @@ resource "rancher_registry" "deactivated" {
 			},
 			{
 				// Deactivated out of band before destroy: destroy removes all three.
-				PreConfig: func() { e.deactivateRegistry(t, deactivatedID) },
+				PreConfig: func() { e.act(t, deactivatedID, "deactivate", "inactive") },
 				Config:    config,
 				Destroy:   true,
 			},
@@ -550,11 +515,9 @@ func TestAccRegistry_recreateSameAddress(t *testing.T) {
 			{Config: config},
 			{Config: config, Destroy: true},
 			{
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(registryAddr, plancheck.ResourceActionCreate),
-				}},
-				Check: e.registryAPIState(registryAddr, "active"),
+				Config:           config,
+				ConfigPlanChecks: planAction(registryAddr, plancheck.ResourceActionCreate),
+				Check:            e.registryAPIState(registryAddr, "active"),
 			},
 		},
 	})

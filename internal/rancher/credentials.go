@@ -40,21 +40,14 @@ func (c *Client) CreateRegistryCredential(ctx context.Context, projectID string,
 				sameOptional(o.Description, in.Description)
 		},
 	})
-	if err != nil {
-		return nil, err
-	}
-	return obj.credential(), nil
+	return credentials.as(obj, err)
 }
 
 // GetRegistryCredential reads a credential by id, in any state (Cattle keeps
 // removed credentials readable). A missing one gives an error for which
 // IsNotFound is true.
 func (c *Client) GetRegistryCredential(ctx context.Context, projectID, id string) (*RegistryCredential, error) {
-	obj, err := c.get(ctx, credentialKind, projectID, id)
-	if err != nil {
-		return nil, err
-	}
-	return obj.credential(), nil
+	return credentials.get(ctx, c, projectID, id)
 }
 
 // ListRegistryCredentials lists a project's credentials, all pages.
@@ -63,18 +56,7 @@ func (c *Client) ListRegistryCredentials(ctx context.Context, projectID string, 
 	setFilter(q, "registryId", f.RegistryID)
 	setFilter(q, "name", f.Name)
 	setFilter(q, "publicValue", f.PublicValue)
-	if f.IncludeRemoved {
-		q.Set("_removed", "true")
-	}
-	objs, err := c.list(ctx, credentialKind, projectID, q)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]RegistryCredential, 0, len(objs))
-	for i := range objs {
-		out = append(out, *objs[i].credential())
-	}
-	return out, nil
+	return credentials.list(ctx, c, projectID, q, f.IncludeRemoved)
 }
 
 // UpdateRegistryCredential sends the Set fields of u in one PUT. Cattle
@@ -86,18 +68,13 @@ func (c *Client) UpdateRegistryCredential(ctx context.Context, projectID, id str
 	putField(fields, "description", u.Description)
 	putField(fields, "publicValue", u.PublicValue)
 	putField(fields, "secretValue", u.SecretValue)
-	obj, err := c.update(ctx, credentialKind, projectID, id, fields)
-	if err != nil {
-		return nil, err
-	}
-	return obj.credential(), nil
+	return credentials.update(ctx, c, projectID, id, fields)
 }
 
 // WaitRegistryCredential polls until the credential is in one of targets
 // (with no targets: until it settles in any stable state).
 func (c *Client) WaitRegistryCredential(ctx context.Context, projectID, id string, targets ...string) (*RegistryCredential, error) {
-	obj, err := c.wait(ctx, credentialKind, projectID, id, targets)
-	return typed(obj, err, (*wireObject).credential)
+	return credentials.wait(ctx, c, projectID, id, targets)
 }
 
 // RemoveRegistryCredential deletes the credential from any state and waits
@@ -109,8 +86,7 @@ func (c *Client) RemoveRegistryCredential(ctx context.Context, projectID, id str
 // SettleCreatedRegistryCredential waits for a new credential to become
 // active, then deactivates it unless active.
 func (c *Client) SettleCreatedRegistryCredential(ctx context.Context, projectID, id string, active bool) (*RegistryCredential, error) {
-	obj, err := c.settleCreated(ctx, credentialKind, projectID, id, active)
-	return typed(obj, err, (*wireObject).credential)
+	return credentials.settleCreated(ctx, c, projectID, id, active)
 }
 
 // SettleUpdatedRegistryCredential brings the credential to goal after its
@@ -118,11 +94,7 @@ func (c *Client) SettleCreatedRegistryCredential(ctx context.Context, projectID,
 // deactivates it, waits out a transition seen at the last read, or else
 // returns updated (read again when nil).
 func (c *Client) SettleUpdatedRegistryCredential(ctx context.Context, projectID, id string, updated *RegistryCredential, goal ActiveGoal) (*RegistryCredential, error) {
-	if updated != nil && !goal.needsAction() {
-		return updated, nil
-	}
-	obj, err := c.settleUpdated(ctx, credentialKind, projectID, id, goal)
-	return typed(obj, err, (*wireObject).credential)
+	return credentials.settleUpdated(ctx, c, projectID, id, updated, goal)
 }
 
 // ReadLiveRegistryCredential reads the credential in projectID or, when it is
@@ -132,9 +104,7 @@ func (c *Client) SettleUpdatedRegistryCredential(ctx context.Context, projectID,
 // removed or being removed. Any other error (401 and 403 included) leaves
 // gone false: the credential may still exist.
 func (c *Client) ReadLiveRegistryCredential(ctx context.Context, projectID, id string) (cred *RegistryCredential, gone bool, err error) {
-	obj, gone, err := c.readLive(ctx, credentialKind, projectID, id)
-	cred, err = typed(obj, err, (*wireObject).credential)
-	return cred, gone, err
+	return credentials.readLive(ctx, c, projectID, id)
 }
 
 // RegistryCredentialProject is known when set, else the project the key finds

@@ -93,17 +93,23 @@ var transitionChains = map[string][]string{
 	StateRegistering: {StateRegistering, StateActivating},
 }
 
-func (c *Client) get(ctx context.Context, k kind, projectID, id string) (*wireObject, error) {
+// send sends one request to the object's URL (with suffix) and observes the
+// object the answer holds.
+func (c *Client) send(ctx context.Context, method string, k kind, projectID, id, suffix string, body any) (*wireObject, error) {
 	u, err := c.objectURL(k, projectID, id)
 	if err != nil {
 		return nil, err
 	}
 	var obj wireObject
-	if _, err := c.do(ctx, http.MethodGet, u, nil, idempotent, &obj); err != nil {
+	if _, err := c.do(ctx, method, u+suffix, body, idempotent, &obj); err != nil {
 		return nil, err
 	}
 	c.observe(k, projectID, &obj)
 	return &obj, nil
+}
+
+func (c *Client) get(ctx context.Context, k kind, projectID, id string) (*wireObject, error) {
+	return c.send(ctx, http.MethodGet, k, projectID, id, "", nil)
 }
 
 type wireCollection struct {
@@ -161,31 +167,14 @@ func (c *Client) update(ctx context.Context, k kind, projectID, id string, field
 	if len(fields) == 0 {
 		return c.get(ctx, k, projectID, id)
 	}
-	u, err := c.objectURL(k, projectID, id)
-	if err != nil {
-		return nil, err
-	}
-	var obj wireObject
-	if _, err := c.do(ctx, http.MethodPut, u, fields, idempotent, &obj); err != nil {
-		return nil, err
-	}
-	c.observe(k, projectID, &obj)
-	return &obj, nil
+	return c.send(ctx, http.MethodPut, k, projectID, id, "", fields)
 }
 
 // action runs POST <self>/?action=<name>. The object it returns is only
 // observed; callers wait for the transition to finish.
 func (c *Client) action(ctx context.Context, k kind, projectID, id, name string) error {
-	u, err := c.objectURL(k, projectID, id)
-	if err != nil {
-		return err
-	}
-	var obj wireObject
-	if _, err := c.do(ctx, http.MethodPost, u+"/?action="+url.QueryEscape(name), nil, idempotent, &obj); err != nil {
-		return err
-	}
-	c.observe(k, projectID, &obj)
-	return nil
+	_, err := c.send(ctx, http.MethodPost, k, projectID, id, "/?action="+url.QueryEscape(name), nil)
+	return err
 }
 
 func (c *Client) delete(ctx context.Context, k kind, projectID, id string) (*wireObject, error) {
@@ -470,13 +459,4 @@ func (c *Client) projectOf(ctx context.Context, k kind, known, first, id string)
 		return "", gone, err
 	}
 	return deref(obj.AccountID), false, nil
-}
-
-// typed converts what a generic operation returned to the kind's own type,
-// keeping the object that comes with some errors (a failed transition).
-func typed[T any](obj *wireObject, err error, as func(*wireObject) *T) (*T, error) {
-	if obj == nil {
-		return nil, err
-	}
-	return as(obj), err
 }

@@ -9,8 +9,7 @@ import (
 // ReadLive* report gone only for an object that no longer exists for
 // Terraform; a refused key is an error, never gone.
 func TestReadLiveGoneOnlyWhenGone(t *testing.T) {
-	sim, base := ranchersim.NewTestServer(t, ranchersim.Options{ProjectID: simProject, AccessKey: simAccess, SecretKey: simSecret})
-	c := newSimClient(t, base, simAccess, simSecret, 4)
+	sim, base, c := newSimAt(t, ranchersim.Options{})
 	ctx := testCtx(t)
 	reg := mustRegistry(t, sim, "live.example.com")
 	cred := mustCredential(t, c, reg, "live")

@@ -49,19 +49,12 @@ func (c *Client) createRegistry(ctx context.Context, projectID string, in Regist
 			return errors.As(err, &apiErr) && apiErr.Status == http.StatusBadRequest && apiErr.Code == "ServerAddressUsed"
 		},
 	})
-	if err != nil {
-		return nil, err
-	}
-	return obj.registry(), nil
+	return registries.as(obj, err)
 }
 
 // GetRegistry reads a registry by id, in any state.
 func (c *Client) GetRegistry(ctx context.Context, projectID, id string) (*Registry, error) {
-	obj, err := c.get(ctx, registryKind, projectID, id)
-	if err != nil {
-		return nil, err
-	}
-	return obj.registry(), nil
+	return registries.get(ctx, c, projectID, id)
 }
 
 // ListRegistries lists a project's registries, all pages.
@@ -69,18 +62,7 @@ func (c *Client) ListRegistries(ctx context.Context, projectID string, f Registr
 	q := url.Values{}
 	setFilter(q, "serverAddress", f.ServerAddress)
 	setFilter(q, "name", f.Name)
-	if f.IncludeRemoved {
-		q.Set("_removed", "true")
-	}
-	objs, err := c.list(ctx, registryKind, projectID, q)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]Registry, 0, len(objs))
-	for i := range objs {
-		out = append(out, *objs[i].registry())
-	}
-	return out, nil
+	return registries.list(ctx, c, projectID, q, f.IncludeRemoved)
 }
 
 // UpdateRegistry sends the Set fields of u in one PUT.
@@ -88,33 +70,22 @@ func (c *Client) UpdateRegistry(ctx context.Context, projectID, id string, u Reg
 	fields := map[string]any{}
 	putField(fields, "name", u.Name)
 	putField(fields, "description", u.Description)
-	obj, err := c.update(ctx, registryKind, projectID, id, fields)
-	if err != nil {
-		return nil, err
-	}
-	return obj.registry(), nil
+	return registries.update(ctx, c, projectID, id, fields)
 }
 
 // SettleCreatedRegistry is SettleCreatedRegistryCredential for registries.
 func (c *Client) SettleCreatedRegistry(ctx context.Context, projectID, id string, active bool) (*Registry, error) {
-	obj, err := c.settleCreated(ctx, registryKind, projectID, id, active)
-	return typed(obj, err, (*wireObject).registry)
+	return registries.settleCreated(ctx, c, projectID, id, active)
 }
 
 // SettleUpdatedRegistry is SettleUpdatedRegistryCredential for registries.
 func (c *Client) SettleUpdatedRegistry(ctx context.Context, projectID, id string, updated *Registry, goal ActiveGoal) (*Registry, error) {
-	if updated != nil && !goal.needsAction() {
-		return updated, nil
-	}
-	obj, err := c.settleUpdated(ctx, registryKind, projectID, id, goal)
-	return typed(obj, err, (*wireObject).registry)
+	return registries.settleUpdated(ctx, c, projectID, id, updated, goal)
 }
 
 // ReadLiveRegistry is ReadLiveRegistryCredential for registries.
 func (c *Client) ReadLiveRegistry(ctx context.Context, projectID, id string) (reg *Registry, gone bool, err error) {
-	obj, gone, err := c.readLive(ctx, registryKind, projectID, id)
-	reg, err = typed(obj, err, (*wireObject).registry)
-	return reg, gone, err
+	return registries.readLive(ctx, c, projectID, id)
 }
 
 // RegistryProject is RegistryCredentialProject for registries.

@@ -24,11 +24,21 @@ const (
 	simSecret  = "testsecret-DO-NOT-LOG"
 )
 
+// newSim starts a simulator with the test project and key, and opts, and
+// returns it with a client of the test key.
 func newSim(t *testing.T, opts ranchersim.Options) (*ranchersim.Server, *Client) {
+	t.Helper()
+	sim, _, c := newSimAt(t, opts)
+	return sim, c
+}
+
+// newSimAt is newSim that also returns the simulator's URL, for clients of
+// other keys.
+func newSimAt(t *testing.T, opts ranchersim.Options) (*ranchersim.Server, string, *Client) {
 	t.Helper()
 	opts.ProjectID, opts.AccessKey, opts.SecretKey = simProject, simAccess, simSecret
 	sim, base := ranchersim.NewTestServer(t, opts)
-	return sim, newSimClient(t, base, simAccess, simSecret, 4)
+	return sim, base, newSimClient(t, base, simAccess, simSecret, 4)
 }
 
 func newSimClient(t *testing.T, base, access, secret string, retries int) *Client {
@@ -125,16 +135,16 @@ func TestSimCredentialLifecycle(t *testing.T) {
 		t.Fatalf("sim after update: %+v", s)
 	}
 
-	inactive, err := c.SetRegistryCredentialActive(ctx, simProject, created.ID, false)
+	inactive, err := credentials.setActive(ctx, c, simProject, created.ID, false)
 	if err != nil || inactive.State != StateInactive {
 		t.Fatalf("deactivate %+v %v", inactive, err)
 	}
 	// Already there: no action is sent.
 	sim.ResetStats()
-	if again, err := c.SetRegistryCredentialActive(ctx, simProject, created.ID, false); err != nil || again.State != StateInactive || sim.Stats().Total != 1 {
+	if again, err := credentials.setActive(ctx, c, simProject, created.ID, false); err != nil || again.State != StateInactive || sim.Stats().Total != 1 {
 		t.Fatalf("second deactivate %+v %v, %d requests", again, err, sim.Stats().Total)
 	}
-	if back, err := c.SetRegistryCredentialActive(ctx, simProject, created.ID, true); err != nil || back.State != StateActive {
+	if back, err := credentials.setActive(ctx, c, simProject, created.ID, true); err != nil || back.State != StateActive {
 		t.Fatalf("activate %+v %v", back, err)
 	}
 
@@ -160,7 +170,7 @@ func TestSimRegistryLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if reg, err = c.WaitRegistry(ctx, simProject, reg.ID, StateActive); err != nil || reg.ServerAddress != "Quay.io" || deref(reg.Name) != "quay" {
+	if reg, err = registries.wait(ctx, c, simProject, reg.ID, []string{StateActive}); err != nil || reg.ServerAddress != "Quay.io" || deref(reg.Name) != "quay" {
 		t.Fatalf("%+v %v", reg, err)
 	}
 	_, err = c.CreateRegistry(ctx, simProject, RegistryCreate{ServerAddress: "quay.io"})
@@ -177,7 +187,7 @@ func TestSimRegistryLifecycle(t *testing.T) {
 	if up, err := c.UpdateRegistry(ctx, simProject, reg.ID, RegistryUpdate{Description: SetField(ptr("mirror"))}); err != nil || deref(up.Description) != "mirror" {
 		t.Fatalf("update %+v %v", up, err)
 	}
-	if r, err := c.SetRegistryActive(ctx, simProject, reg.ID, false); err != nil || r.State != StateInactive {
+	if r, err := registries.setActive(ctx, c, simProject, reg.ID, false); err != nil || r.State != StateInactive {
 		t.Fatalf("deactivate %+v %v", r, err)
 	}
 	if err := c.RemoveRegistry(ctx, simProject, reg.ID); err != nil {
@@ -198,7 +208,7 @@ func TestSimRegistryLifecycle(t *testing.T) {
 		if err := sim.Act(again.ID, action); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := c.WaitRegistry(ctx, simProject, again.ID); err != nil {
+		if _, err := registries.wait(ctx, c, simProject, again.ID, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -212,8 +222,7 @@ func TestSimRegistryLifecycle(t *testing.T) {
 }
 
 func TestSimErrors(t *testing.T) {
-	sim, base := ranchersim.NewTestServer(t, ranchersim.Options{ProjectID: simProject, AccessKey: simAccess, SecretKey: simSecret})
-	c := newSimClient(t, base, simAccess, simSecret, 4)
+	sim, base, c := newSimAt(t, ranchersim.Options{})
 	ctx := testCtx(t)
 	reg := mustRegistry(t, sim, "r.example.com")
 	cred := mustCredential(t, c, reg, "x")
@@ -266,9 +275,8 @@ func TestSimErrors(t *testing.T) {
 }
 
 func TestSimProjects(t *testing.T) {
-	sim, base := ranchersim.NewTestServer(t, ranchersim.Options{ProjectID: simProject, AccessKey: simAccess, SecretKey: simSecret})
+	sim, base, c := newSimAt(t, ranchersim.Options{})
 	ctx := testCtx(t)
-	c := newSimClient(t, base, simAccess, simSecret, 4)
 	if pid, err := c.DiscoverProject(ctx); err != nil || pid != simProject {
 		t.Fatalf("environment key: %q %v", pid, err)
 	}
@@ -457,7 +465,7 @@ func TestSimSetActiveSettlesTransition(t *testing.T) {
 	}
 	// Mid-deactivation, ask for active: the deactivation finishes, then
 	// activate runs.
-	got, err := c.SetRegistryCredentialActive(testCtx(t), simProject, cred.ID, true)
+	got, err := credentials.setActive(testCtx(t), c, simProject, cred.ID, true)
 	if err != nil || got.State != StateActive {
 		t.Fatalf("%+v %v", got, err)
 	}
@@ -467,14 +475,14 @@ func TestSimSetActiveSettlesTransition(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, err = c.SetRegistryCredentialActive(testCtx(t), simProject, created.ID, false); err != nil || got.State != StateInactive {
+	if got, err = credentials.setActive(testCtx(t), c, simProject, created.ID, false); err != nil || got.State != StateInactive {
 		t.Fatalf("%+v %v", got, err)
 	}
 	// A removed object cannot be activated.
 	if err := c.RemoveRegistryCredential(testCtx(t), simProject, created.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.SetRegistryCredentialActive(testCtx(t), simProject, created.ID, true); err == nil || !strings.Contains(err.Error(), "removed") {
+	if _, err := credentials.setActive(testCtx(t), c, simProject, created.ID, true); err == nil || !strings.Contains(err.Error(), "removed") {
 		t.Fatalf("activate removed: %v", err)
 	}
 }
@@ -521,8 +529,8 @@ func TestSimFaults(t *testing.T) {
 					_, err := c.UpdateRegistryCredential(ctx, simProject, cred.ID, RegistryCredentialUpdate{Description: SetField(ptr("d"))})
 					return err
 				},
-				func() error { _, err := c.SetRegistryCredentialActive(ctx, simProject, cred.ID, false); return err },
-				func() error { _, err := c.SetRegistryCredentialActive(ctx, simProject, cred.ID, true); return err },
+				func() error { _, err := credentials.setActive(ctx, c, simProject, cred.ID, false); return err },
+				func() error { _, err := credentials.setActive(ctx, c, simProject, cred.ID, true); return err },
 			}
 			if i%2 == 0 {
 				steps = append(steps, func() error { return c.RemoveRegistryCredential(ctx, simProject, cred.ID) })
@@ -543,7 +551,7 @@ func TestSimFaults(t *testing.T) {
 	if _, err := c.ListRegistryCredentials(ctx, simProject, RegistryCredentialFilter{RegistryID: reg}); err != nil {
 		t.Error(err)
 	}
-	if _, err := c.SetRegistryActive(ctx, simProject, regOut.ID, true); err != nil {
+	if _, err := registries.setActive(ctx, c, simProject, regOut.ID, true); err != nil {
 		t.Error(err)
 	}
 	sim.SetFaultRate(0)

@@ -84,8 +84,6 @@ type row interface {
 	idNum() int64
 }
 
-func (o *object) idNum() int64 { return o.num }
-
 func (o *object) value(f string) any {
 	switch f {
 	case "accountId":
@@ -95,15 +93,6 @@ func (o *object) value(f string) any {
 			return nil
 		}
 		return parseID(o.registryID)
-	case "id":
-		return o.num
-	case "created":
-		return o.created
-	case "removed":
-		if o.removed == nil {
-			return nil
-		}
-		return *o.removed
 	case "name":
 		return ptrVal(o.name)
 	case "description":
@@ -114,42 +103,43 @@ func (o *object) value(f string) any {
 		return ptrVal(o.secretValue)
 	case "kind":
 		return o.typ
-	case "state":
-		return o.state
-	case "uuid":
-		return o.uuid
 	case "serverAddress":
 		return o.serverAddress
 	}
-	return nil
+	return o.base.value(f)
 }
-
-func (p *project) idNum() int64 { return p.num }
 
 func (p *project) value(f string) any {
 	switch f {
-	case "id":
-		return p.num
-	case "created":
-		return p.created
-	case "removed":
-		if p.removed == nil {
-			return nil
-		}
-		return *p.removed
 	case "name":
 		return p.name
 	case "kind":
 		return typeProject
+	}
+	return p.base.value(f)
+}
+
+func (b *base) idNum() int64 { return b.num }
+
+// value is field f of a resource when it is one every resource has.
+func (b *base) value(f string) any {
+	switch f {
+	case "id":
+		return b.num
+	case "created":
+		return b.created
+	case "removed":
+		return ptrVal(b.removed)
 	case "state":
-		return p.state
+		return b.state
 	case "uuid":
-		return p.uuid
+		return b.uuid
 	}
 	return nil
 }
 
-func ptrVal(p *string) any {
+// ptrVal is the value p points to, or nil.
+func ptrVal[T any](p *T) any {
 	if p == nil {
 		return nil
 	}

@@ -467,17 +467,19 @@ func (s *Server) dispatch(tx *txn, r *http.Request, rt route, a auth, v view, bo
 		}
 		return 200, v.apiVersion(), nil
 	}
-	if hasAction && (rt.id == "" || rt.typ == typeSchema || rt.typ == typeProject) {
+	// Schemas and projects are read-only here, and have no links.
+	readOnly := rt.typ == typeSchema || rt.typ == typeProject
+	if hasAction && (rt.id == "" || readOnly) {
 		return 0, nil, validationError("InvalidAction", "action")
+	}
+	if readOnly && r.Method != http.MethodGet {
+		return 0, nil, errNotAllowed
+	}
+	if readOnly && rt.link != "" {
+		return 0, nil, errNotFound
 	}
 	switch rt.typ {
 	case typeSchema:
-		if r.Method != http.MethodGet {
-			return 0, nil, errNotAllowed
-		}
-		if rt.link != "" {
-			return 0, nil, errNotFound
-		}
 		if rt.id == "" {
 			return 200, v.schemaCollection(), nil
 		}
@@ -487,12 +489,6 @@ func (s *Server) dispatch(tx *txn, r *http.Request, rt route, a auth, v view, bo
 		}
 		return 200, v.renderSchema(d), nil
 	case typeProject:
-		if r.Method != http.MethodGet {
-			return 0, nil, errNotAllowed
-		}
-		if rt.link != "" {
-			return 0, nil, errNotFound
-		}
 		if rt.id == "" {
 			return 200, s.listProjects(a, v, path, r.URL.RawQuery), nil
 		}
@@ -622,10 +618,7 @@ func (s *Server) link(a auth, v view, o *object, link, path, rawQuery string) (i
 func (s *Server) listObjects(a auth, v view, typ, path, rawQuery string, ofRegistry *object) jobj {
 	fields := filtersFor(typ)
 	p := parseList(rawQuery, fields)
-	src := s.creds
-	if typ == typeRegistry {
-		src = s.regs
-	}
+	src := s.ofType(typ)
 	rows := make([]row, 0, len(src))
 	for _, o := range src {
 		if a.role != "admin" && o.projectID != a.accountID {
@@ -722,7 +715,7 @@ func checkMax(vals map[string]*string, rules []lengthRule) *APIError {
 }
 
 // notNull checks, in order, that the present keys among fields are not
-// null (NotNullable) and not empty (MinLengthExceeded, for minLength 1).
+// null (NotNullable).
 func notNull(vals map[string]*string, fields ...string) *APIError {
 	for _, f := range fields {
 		if v, ok := vals[f]; ok && v == nil {
@@ -732,6 +725,8 @@ func notNull(vals map[string]*string, fields ...string) *APIError {
 	return nil
 }
 
+// minLength checks, in order, that the present keys among fields are not
+// empty (MinLengthExceeded, for minLength 1).
 func minLength(vals map[string]*string, fields ...string) *APIError {
 	for _, f := range fields {
 		if v, ok := vals[f]; ok && v != nil && *v == "" {
@@ -739,6 +734,14 @@ func minLength(vals map[string]*string, fields ...string) *APIError {
 		}
 	}
 	return nil
+}
+
+// notEmpty is notNull, then minLength, of one field.
+func notEmpty(vals map[string]*string, field string) *APIError {
+	if err := notNull(vals, field); err != nil {
+		return err
+	}
+	return minLength(vals, field)
 }
 
 // resolveRegistry finds the registry a registryId value names in a
@@ -796,10 +799,7 @@ func (s *Server) createRegistry(tx *txn, a auth, body map[string]any) (*object, 
 	if err != nil {
 		return nil, err
 	}
-	if err := notNull(vals, "serverAddress"); err != nil {
-		return nil, err
-	}
-	if err := minLength(vals, "serverAddress"); err != nil {
+	if err := notEmpty(vals, "serverAddress"); err != nil {
 		return nil, err
 	}
 	if err := checkMax(vals, registryMax); err != nil {
@@ -831,10 +831,7 @@ func (s *Server) update(a auth, typ, id string, body map[string]any) (*object, *
 		return nil, err
 	}
 	if typ == typeCredential {
-		if err := notNull(vals, "email"); err != nil {
-			return nil, err
-		}
-		if err := minLength(vals, "email"); err != nil {
+		if err := notEmpty(vals, "email"); err != nil {
 			return nil, err
 		}
 	}

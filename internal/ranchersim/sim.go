@@ -219,14 +219,9 @@ func validationError(code, field string) *APIError {
 }
 
 type project struct {
-	user    bool // a user or admin account, not a project
-	num     int64
-	id      string
-	name    string
-	state   string
-	uuid    string
-	created time.Time
-	removed *time.Time
+	base
+	user bool // a user or admin account, not a project
+	name string
 }
 
 type keyKind string
@@ -346,7 +341,7 @@ func (s *Server) addAccount(id, name, state string) *project {
 	if n > s.nextAccount {
 		s.nextAccount = n
 	}
-	p := &project{num: n, id: id, name: name, state: state, uuid: newUUID(), created: s.nowSec()}
+	p := &project{base: base{num: n, id: id, state: state, uuid: newUUID(), created: s.nowSec()}, name: name}
 	s.accounts[id] = p
 	return p
 }
@@ -450,49 +445,47 @@ func (s *Server) CreateRegistry(projectID, serverAddress string) (string, error)
 
 // Credential returns a snapshot of a credential, whatever its state.
 func (s *Server) Credential(id string) (Credential, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	o, ok := s.objects[strings.ToLower(id)]
-	if !ok || o.typ != typeCredential {
-		return Credential{}, false
-	}
-	return o.credential(), true
+	return snapshot(s, typeCredential, id, (*object).credential)
 }
 
 // Credentials returns every credential of a project, removed ones included,
 // in id order.
 func (s *Server) Credentials(projectID string) []Credential {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []Credential
-	for _, o := range s.creds {
-		if o.projectID == strings.ToLower(projectID) {
-			out = append(out, o.credential())
-		}
-	}
-	return out
+	return snapshots(s, typeCredential, projectID, (*object).credential)
 }
 
 // Registry returns a snapshot of a registry, whatever its state.
 func (s *Server) Registry(id string) (Registry, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	o, ok := s.objects[strings.ToLower(id)]
-	if !ok || o.typ != typeRegistry {
-		return Registry{}, false
-	}
-	return o.registry(), true
+	return snapshot(s, typeRegistry, id, (*object).registry)
 }
 
 // Registries returns every registry of a project, removed ones included, in
 // id order.
 func (s *Server) Registries(projectID string) []Registry {
+	return snapshots(s, typeRegistry, projectID, (*object).registry)
+}
+
+// snapshot is the object of type typ with the id, as as makes it.
+func snapshot[T any](s *Server, typ, id string, as func(*object) T) (T, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []Registry
-	for _, o := range s.regs {
+	o, ok := s.objects[strings.ToLower(id)]
+	if !ok || o.typ != typ {
+		var none T
+		return none, false
+	}
+	return as(o), true
+}
+
+// snapshots are the objects of type typ in the project, in id order, as as
+// makes them.
+func snapshots[T any](s *Server, typ, projectID string, as func(*object) T) []T {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []T
+	for _, o := range s.ofType(typ) {
 		if o.projectID == strings.ToLower(projectID) {
-			out = append(out, o.registry())
+			out = append(out, as(o))
 		}
 	}
 	return out

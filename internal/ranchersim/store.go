@@ -15,15 +15,21 @@ const (
 	typeSchema     = "schema"
 )
 
+// base holds the fields of every Cattle resource, objects and projects alike.
+type base struct {
+	num     int64
+	id      string
+	uuid    string
+	state   string
+	created time.Time
+	removed *time.Time
+}
+
 // object is a registry credential or a registry.
 type object struct {
+	base
 	typ       string
-	num       int64
-	id        string
 	projectID string
-	uuid      string
-	created   time.Time
-	removed   *time.Time
 
 	name, description *string
 
@@ -36,7 +42,6 @@ type object struct {
 	// registry
 	serverAddress string
 
-	state      string
 	steps      []string // states still to pass through in the running transition
 	gen        int      // bumped by each new transition; stale timers check it
 	transErr   *string  // set when the transition failed (transitioning "error")
@@ -164,10 +169,18 @@ func parseID(s string) int64 {
 	return n
 }
 
+// ofType is every credential or every registry, in id order. Must hold s.mu.
+func (s *Server) ofType(typ string) []*object {
+	if typ == typeRegistry {
+		return s.regs
+	}
+	return s.creds
+}
+
 // newObject makes an object with a fresh id; state is left to the caller.
 // Must hold s.mu.
 func (s *Server) newObject(typ, projectID string) *object {
-	o := &object{typ: typ, projectID: projectID, uuid: newUUID(), created: s.nowSec()}
+	o := &object{base: base{uuid: newUUID(), created: s.nowSec()}, typ: typ, projectID: projectID}
 	if typ == typeCredential {
 		s.nextCred++
 		o.num = s.nextCred
