@@ -24,7 +24,7 @@ func NewRegistryListResource() list.ListResource {
 }
 
 type registryListResource struct {
-	data *providerData
+	configuredResource
 }
 
 type registryListModel struct {
@@ -50,10 +50,6 @@ func (r *registryListResource) ListResourceConfigSchema(_ context.Context, _ lis
 			},
 		}),
 	}
-}
-
-func (r *registryListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = configureData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *registryListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {

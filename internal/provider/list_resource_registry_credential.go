@@ -25,7 +25,7 @@ func NewRegistryCredentialListResource() list.ListResource {
 }
 
 type registryCredentialListResource struct {
-	data *providerData
+	configuredResource
 }
 
 type registryCredentialListModel struct {
@@ -52,10 +52,6 @@ func (r *registryCredentialListResource) ListResourceConfigSchema(_ context.Cont
 			},
 		}),
 	}
-}
-
-func (r *registryCredentialListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = configureData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *registryCredentialListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {

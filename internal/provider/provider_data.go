@@ -39,8 +39,8 @@ func configureData(raw any, diags *diag.Diagnostics) *providerData {
 	return data
 }
 
-// configuredResource, embedded in a resource, is its Configure: it keeps the
-// provider data for the resource's other methods.
+// configuredResource, embedded in a resource or a list resource, is its
+// Configure: it keeps the provider data for its other methods.
 type configuredResource struct {
 	data *providerData
 }

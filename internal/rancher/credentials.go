@@ -2,6 +2,7 @@ package rancher
 
 import (
 	"context"
+	"iter"
 	"net/url"
 	"strings"
 )
@@ -52,11 +53,25 @@ func (c *Client) GetRegistryCredential(ctx context.Context, projectID, id string
 
 // ListRegistryCredentials lists a project's credentials, all pages.
 func (c *Client) ListRegistryCredentials(ctx context.Context, projectID string, f RegistryCredentialFilter) ([]RegistryCredential, error) {
+	return credentials.list(ctx, c, projectID, f.query(), f.IncludeRemoved)
+}
+
+// ScanRegistryCredentials yields a project's credentials in id order, reading
+// one page of ScanPageSize at a time, until the list ends or yield returns
+// false. Removed and purged credentials are never listed (IncludeRemoved is
+// ignored). An error ends the scan.
+func (c *Client) ScanRegistryCredentials(ctx context.Context, projectID string, f RegistryCredentialFilter) iter.Seq2[*RegistryCredential, error] {
+	return credentials.scan(ctx, c, projectID, f.query())
+}
+
+// query is the filter as the collection's query parameters.
+func (f RegistryCredentialFilter) query() url.Values {
 	q := url.Values{}
 	setFilter(q, "registryId", f.RegistryID)
 	setFilter(q, "name", f.Name)
 	setFilter(q, "publicValue", f.PublicValue)
-	return credentials.list(ctx, c, projectID, q, f.IncludeRemoved)
+	setFilter(q, "state", f.State)
+	return q
 }
 
 // UpdateRegistryCredential sends the Set fields of u in one PUT. Cattle

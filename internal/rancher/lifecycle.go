@@ -129,36 +129,14 @@ func (c *Client) list(ctx context.Context, k kind, projectID string, query url.V
 	return c.listAt(ctx, coll, k.collection, query)
 }
 
-// listAt reads the collection at coll to its end, following pagination.next;
-// what names it in errors.
+// listAt reads the collection at coll to its end; what names it in errors.
 func (c *Client) listAt(ctx context.Context, coll, what string, query url.Values) ([]wireObject, error) {
-	if query == nil {
-		query = url.Values{}
-	}
-	query.Set("limit", fmt.Sprint(listPageSize))
-	next := coll + "?" + query.Encode()
-	seen := map[string]bool{}
 	var all []wireObject
-	for next != "" {
-		if seen[next] {
-			return nil, fmt.Errorf("listing %s: the server's pagination repeats itself", what)
-		}
-		seen[next] = true
-		var page wireCollection
-		if _, err := c.do(ctx, http.MethodGet, next, nil, idempotent, &page); err != nil {
+	for page, err := range c.pages(ctx, coll, what, query, listPageSize) {
+		if err != nil {
 			return nil, err
 		}
-		all = append(all, page.Data...)
-		next = ""
-		if p := page.Pagination; p != nil && p.Next != nil && *p.Next != "" {
-			// Keep the server's query (its marker) but our own scheme, host
-			// and path: behind a proxy the server may not know its address.
-			nu, err := url.Parse(*p.Next)
-			if err != nil {
-				return nil, fmt.Errorf("listing %s: bad next page link: %w", what, err)
-			}
-			next = coll + "?" + nu.RawQuery
-		}
+		all = append(all, page...)
 	}
 	return all, nil
 }

@@ -135,8 +135,8 @@ type RegistryCredentialFilter struct {
 	RegistryID     string
 	Name           string
 	PublicValue    string
-	State          string // scans only
-	IncludeRemoved bool   // also list removed and purged credentials
+	State          string
+	IncludeRemoved bool // also list removed and purged credentials
 }
 
 // Registry is a registry object (a storage pool of kind registry).
@@ -166,7 +166,7 @@ type RegistryUpdate struct {
 type RegistryFilter struct {
 	ServerAddress  string
 	Name           string
-	State          string // scans only
+	State          string
 	IncludeRemoved bool
 }
 

@@ -13,58 +13,22 @@ import (
 // ten thousand, and a caller that stops early reads no further page.
 const ScanPageSize = 100
 
-// ScanRegistryCredentials yields a project's credentials in id order, reading
-// one page of ScanPageSize at a time, until the list ends or yield returns
-// false. Removed and purged credentials are not listed (Cattle drops them
-// from lists); IncludeRemoved is ignored. An error ends the scan.
-func (c *Client) ScanRegistryCredentials(ctx context.Context, projectID string, f RegistryCredentialFilter) iter.Seq2[*RegistryCredential, error] {
-	q := url.Values{}
-	setFilter(q, "registryId", f.RegistryID)
-	setFilter(q, "name", f.Name)
-	setFilter(q, "publicValue", f.PublicValue)
-	setFilter(q, "state", f.State)
-	return scanAs(c.scan(ctx, credentialKind, projectID, q), (*wireObject).credential)
-}
-
-// ScanRegistries is ScanRegistryCredentials for registries.
-func (c *Client) ScanRegistries(ctx context.Context, projectID string, f RegistryFilter) iter.Seq2[*Registry, error] {
-	q := url.Values{}
-	setFilter(q, "serverAddress", f.ServerAddress)
-	setFilter(q, "name", f.Name)
-	setFilter(q, "state", f.State)
-	return scanAs(c.scan(ctx, registryKind, projectID, q), (*wireObject).registry)
-}
-
-// scanAs converts the objects of a scan.
-func scanAs[T any](objs iter.Seq2[*wireObject, error], as func(*wireObject) *T) iter.Seq2[*T, error] {
+// scan yields the objects of a project's collection that match query, a
+// page at a time.
+func (t objectType[T]) scan(ctx context.Context, c *Client, projectID string, query url.Values) iter.Seq2[*T, error] {
 	return func(yield func(*T, error) bool) {
-		for obj, err := range objs {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
-			if !yield(as(obj), nil) {
-				return
-			}
-		}
-	}
-}
-
-// scan yields the objects of a project's collection page by page.
-func (c *Client) scan(ctx context.Context, k kind, projectID string, query url.Values) iter.Seq2[*wireObject, error] {
-	return func(yield func(*wireObject, error) bool) {
-		coll, err := c.collectionURL(k, projectID)
+		coll, err := c.collectionURL(t.kind, projectID)
 		if err != nil {
 			yield(nil, err)
 			return
 		}
-		for page, err := range c.pages(ctx, coll, k.collection, query, ScanPageSize) {
+		for page, err := range c.pages(ctx, coll, t.collection, query, ScanPageSize) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
 			for i := range page {
-				if !yield(&page[i], nil) {
+				if !yield(t.convert(&page[i]), nil) {
 					return
 				}
 			}

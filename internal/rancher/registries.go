@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"net/http"
 	"net/url"
 	"strings"
@@ -59,10 +60,21 @@ func (c *Client) GetRegistry(ctx context.Context, projectID, id string) (*Regist
 
 // ListRegistries lists a project's registries, all pages.
 func (c *Client) ListRegistries(ctx context.Context, projectID string, f RegistryFilter) ([]Registry, error) {
+	return registries.list(ctx, c, projectID, f.query(), f.IncludeRemoved)
+}
+
+// ScanRegistries is ScanRegistryCredentials for registries.
+func (c *Client) ScanRegistries(ctx context.Context, projectID string, f RegistryFilter) iter.Seq2[*Registry, error] {
+	return registries.scan(ctx, c, projectID, f.query())
+}
+
+// query is the filter as the collection's query parameters.
+func (f RegistryFilter) query() url.Values {
 	q := url.Values{}
 	setFilter(q, "serverAddress", f.ServerAddress)
 	setFilter(q, "name", f.Name)
-	return registries.list(ctx, c, projectID, q, f.IncludeRemoved)
+	setFilter(q, "state", f.State)
+	return q
 }
 
 // UpdateRegistry sends the Set fields of u in one PUT.
