@@ -3,72 +3,44 @@ package provider
 import (
 	"context"
 	"fmt"
+	"iter"
 
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/list/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/cattle-ops/terraform-provider-rancher/internal/rancher"
 )
 
-var (
-	_ list.ListResource              = (*registryListResource)(nil)
-	_ list.ListResourceWithConfigure = (*registryListResource)(nil)
-)
+var _ list.ListResourceWithConfigure = (*objectList[rancher.Registry])(nil)
 
 // NewRegistryListResource is the constructor of the rancher_registry list
 // resource, for `terraform query`.
 func NewRegistryListResource() list.ListResource {
-	return &registryListResource{}
-}
-
-type registryListResource struct {
-	configuredResource
-}
-
-type registryListModel struct {
-	ProjectID     types.String `tfsdk:"project_id"`
-	ServerAddress types.String `tfsdk:"server_address"`
-	Name          types.String `tfsdk:"name"`
-	State         types.String `tfsdk:"state"`
-	Active        types.Bool   `tfsdk:"active"`
-}
-
-func (r *registryListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_registry"
-}
-
-func (r *registryListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Lists the registries of a Rancher 1.x environment, for `terraform query`: with " +
+	return &objectList[rancher.Registry]{
+		typeName: "_registry",
+		what:     "registries",
+		description: "Lists the registries of a Rancher 1.x environment, for `terraform query`: with " +
 			"`-generate-config-out`, Terraform writes a `resource` and an `import` block for each one found.",
-		Attributes: listFilterAttributes("registries", map[string]schema.Attribute{
-			"server_address": schema.StringAttribute{
-				MarkdownDescription: "Only the registry of exactly this server address, such as `registry.example.com`.",
-				Optional:            true,
-			},
-		}),
+		ownFilter: "server_address",
+		ownAttribute: schema.StringAttribute{
+			MarkdownDescription: "Only the registry of exactly this server address, such as `registry.example.com`.",
+			Optional:            true,
+		},
+		scan: scanRegistries,
 	}
 }
 
-func (r *registryListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
-	var cfg registryListModel
-	ctx, projectID, diags := r.data.startList(ctx, req.Config, &cfg, &cfg.ProjectID)
-	if diags.HasError() {
-		stream.Results = list.ListResultsStreamDiagnostics(diags)
-		return
-	}
-	scan := r.data.client.ScanRegistries(ctx, projectID, rancher.RegistryFilter{
-		ServerAddress: cfg.ServerAddress.ValueString(),
-		Name:          cfg.Name.ValueString(),
-		State:         cfg.State.ValueString(),
+func scanRegistries(ctx context.Context, c *rancher.Client, projectID string, f listFilters) (iter.Seq2[*rancher.Registry, error], func(*rancher.Registry) listEntry, error) {
+	scan := c.ScanRegistries(ctx, projectID, rancher.RegistryFilter{
+		ServerAddress: f.Own.ValueString(),
+		Name:          f.Name.ValueString(),
+		State:         f.State.ValueString(),
 	})
-	stream.Results = listResults(ctx, req, scan, cfg.Active, func(reg *rancher.Registry) listEntry {
+	return scan, func(reg *rancher.Registry) listEntry {
 		m := &registryModel{Timeouts: nullTimeouts()}
 		m.applyAPI(reg)
 		return listEntry{projectID: reg.ProjectID, id: reg.ID, displayName: registryDisplayName(reg), status: reg.Status, model: m}
-	}, "Cannot list the registries", projectID)
+	}, nil
 }
 
 // registryDisplayName is what `terraform query` shows for a registry: its
