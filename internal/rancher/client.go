@@ -53,7 +53,6 @@ type Config struct {
 // Client serves all resources of a provider instance.
 type Client struct {
 	baseURL      string
-	urlProjectID string
 	accessKey    string
 	secretKey    string
 	userAgent    string
@@ -137,7 +136,6 @@ func NewClient(cfg Config) (*Client, error) {
 
 	c := &Client{
 		baseURL:      apiURL.Base,
-		urlProjectID: apiURL.ProjectID,
 		accessKey:    cfg.AccessKey,
 		secretKey:    cfg.SecretKey,
 		userAgent:    cfg.UserAgent,
@@ -169,10 +167,6 @@ func NewClient(cfg Config) (*Client, error) {
 
 // BaseURL is the normalised API root, ending in "/v1".
 func (c *Client) BaseURL() string { return c.baseURL }
-
-// URLProjectID is the project named in the configured URL
-// ("…/v1/projects/1a5"), or "".
-func (c *Client) URLProjectID() string { return c.urlProjectID }
 
 // serverNow estimates the server's clock from the Date headers seen so far.
 func (c *Client) serverNow() time.Time {

@@ -87,7 +87,7 @@ func TestNewClientConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.BaseURL() != "http://h:8080/v1" || c.URLProjectID() != "1a7" {
-		t.Fatalf("BaseURL %q, URLProjectID %q", c.BaseURL(), c.URLProjectID())
+	if c.BaseURL() != "http://h:8080/v1" {
+		t.Fatalf("BaseURL %q", c.BaseURL())
 	}
 }
