@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -592,4 +593,35 @@ func TestAccMigration_refusalNeverForgets(t *testing.T) {
 			},
 		},
 	})
+}
+
+// A legacy entry whose object was deleted in Rancher leaves state at the
+// first refresh, and the plan creates it again: on Terraform 1.12 and
+// later too, where the entry has no identity to carry over yet.
+func TestAccMigration_deletedObjectLeavesState(t *testing.T) {
+	w := newLegacyCLIWorkdir(t)
+	world := newLegacyWorld(t)
+	world.writeLegacyState(t, filepath.Join(w.dir, "terraform.tfstate"))
+	world.e.removeOutOfBand(t, world.deployCred)
+
+	host := "registry.terraform.io"
+	if h := os.Getenv("TF_ACC_PROVIDER_HOST"); h != "" {
+		host = h
+	}
+	w.run("state", "replace-provider", "-auto-approve", "registry.terraform.io/hashicorp/rancher", host+"/cattle-ops/rancher")
+	writeFile(t, filepath.Join(w.dir, "main.tf"), cliRequiredProviders+world.providerBlock("rancher")+world.resources("", ""))
+	w.run("init", "-input=false", "-no-color")
+	got := map[string][]string{}
+	for _, c := range w.plan() {
+		got[c.Address] = c.Actions
+	}
+	noop := []string{"no-op"}
+	want := map[string][]string{
+		"rancher_registry.internal": noop, "rancher_registry.hub": noop,
+		"rancher_registry_credential.ci": noop, "rancher_registry_credential.hub": noop,
+		"rancher_registry_credential.deploy": {"create"},
+	}
+	if !maps.EqualFunc(got, want, slices.Equal) {
+		t.Errorf("plan %v, want %v", got, want)
+	}
 }

@@ -154,6 +154,10 @@ func (r *registryResource) Read(ctx context.Context, req resource.ReadRequest, r
 	projectID := r.data.firstProject(ctx, state.ProjectID.ValueString())
 	reg, gone, err := r.data.client.ReadLiveRegistry(ctx, projectID, state.ID.ValueString())
 	if gone {
+		// The framework wants an identity after every Read, even one that
+		// forgets the object: a state without one (written before
+		// identities, or by a CLI older than 1.12) gets the one it had.
+		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ProjectID, state.ID)...)
 		resp.State.RemoveResource(ctx)
 		return
 	}

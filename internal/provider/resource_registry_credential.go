@@ -208,6 +208,10 @@ func (r *registryCredentialResource) Read(ctx context.Context, req resource.Read
 	projectID := r.data.firstProject(ctx, state.ProjectID.ValueString())
 	cred, gone, err := r.data.client.ReadLiveRegistryCredential(ctx, projectID, state.ID.ValueString())
 	if gone {
+		// The framework wants an identity after every Read, even one that
+		// forgets the object: a state without one (written before
+		// identities, or by a CLI older than 1.12) gets the one it had.
+		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ProjectID, state.ID)...)
 		resp.State.RemoveResource(ctx)
 		return
 	}
