@@ -20,12 +20,12 @@ import (
 // resources, set on create, read and import, and import blocks that name an
 // object by identity.
 
-// expectIdentity checks addr's identity: its project, and an id that is the
-// one in state.
-func expectIdentity(addr, projectID string, id *regexp.Regexp) []statecheck.StateCheck {
+// expectIdentity checks addr's identity: the test project, and an id of
+// the pattern that is the one in state.
+func expectIdentity(addr string, id *regexp.Regexp) []statecheck.StateCheck {
 	return []statecheck.StateCheck{
 		statecheck.ExpectIdentity(addr, map[string]knownvalue.Check{
-			"project_id": knownvalue.StringExact(projectID),
+			"project_id": knownvalue.StringExact(testProject),
 			"id":         knownvalue.StringRegexp(id),
 		}),
 		statecheck.ExpectIdentityValueMatchesState(addr, tfjsonpath.New("id")),
@@ -60,7 +60,7 @@ resource "rancher_registry_credential" "test" {
 		Steps: []resource.TestStep{
 			{
 				Config:            config("one"),
-				ConfigStateChecks: append(expectIdentity(credentialAddr, testProject, credentialIDPattern), expectIdentity(registryAddr, testProject, registryIDPattern)...),
+				ConfigStateChecks: append(expectIdentity(credentialAddr, credentialIDPattern), expectIdentity(registryAddr, registryIDPattern)...),
 			},
 			{
 				// An in-place update keeps the identity (the framework
@@ -70,7 +70,7 @@ resource "rancher_registry_credential" "test" {
 					plancheck.ExpectResourceAction(credentialAddr, plancheck.ResourceActionUpdate),
 					plancheck.ExpectResourceAction(registryAddr, plancheck.ResourceActionUpdate),
 				}},
-				ConfigStateChecks: append(expectIdentity(credentialAddr, testProject, credentialIDPattern), expectIdentity(registryAddr, testProject, registryIDPattern)...),
+				ConfigStateChecks: append(expectIdentity(credentialAddr, credentialIDPattern), expectIdentity(registryAddr, registryIDPattern)...),
 			},
 			{
 				ResourceName:    credentialAddr,

@@ -35,8 +35,11 @@ func NewProtocol6Server(version string) func() tfprotov6.ProviderServer {
 	return func() tfprotov6.ProviderServer {
 		// The framework's server has the list resource calls too; the
 		// wrapper must keep them visible to terraform-plugin-go.
-		server := providerserver.NewProtocol6(New(version)())().(tfprotov6.ProviderServerWithListResource)
-		return releasingServer{ProviderServerWithListResource: server}
+		server, ok := providerserver.NewProtocol6(New(version)())().(listingServer)
+		if !ok {
+			panic("the framework's protocol 6 server has no list resource calls")
+		}
+		return releasingServer{listingServer: server}
 	}
 }
 
@@ -45,39 +48,46 @@ func NewProtocol6Server(version string) func() tfprotov6.ProviderServer {
 // requests (list resources, actions) must not be wrapped: their results use
 // the context after the call returns.
 type releasingServer struct {
-	tfprotov6.ProviderServerWithListResource
+	listingServer
+}
+
+// listingServer is a protocol 6 server with the list resource calls, which
+// terraform-plugin-go v0.31 keeps out of ProviderServer.
+type listingServer interface {
+	tfprotov6.ProviderServer
+	tfprotov6.ListResourceServer
 }
 
 func (s releasingServer) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
-	return released(ctx, req, s.ProviderServerWithListResource.ValidateResourceConfig)
+	return released(ctx, req, s.listingServer.ValidateResourceConfig)
 }
 
 func (s releasingServer) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
-	return released(ctx, req, s.ProviderServerWithListResource.UpgradeResourceState)
+	return released(ctx, req, s.listingServer.UpgradeResourceState)
 }
 
 func (s releasingServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
-	return released(ctx, req, s.ProviderServerWithListResource.ReadResource)
+	return released(ctx, req, s.listingServer.ReadResource)
 }
 
 func (s releasingServer) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
-	return released(ctx, req, s.ProviderServerWithListResource.PlanResourceChange)
+	return released(ctx, req, s.listingServer.PlanResourceChange)
 }
 
 func (s releasingServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
-	return released(ctx, req, s.ProviderServerWithListResource.ApplyResourceChange)
+	return released(ctx, req, s.listingServer.ApplyResourceChange)
 }
 
 func (s releasingServer) ImportResourceState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
-	return released(ctx, req, s.ProviderServerWithListResource.ImportResourceState)
+	return released(ctx, req, s.listingServer.ImportResourceState)
 }
 
 func (s releasingServer) ValidateDataResourceConfig(ctx context.Context, req *tfprotov6.ValidateDataResourceConfigRequest) (*tfprotov6.ValidateDataResourceConfigResponse, error) {
-	return released(ctx, req, s.ProviderServerWithListResource.ValidateDataResourceConfig)
+	return released(ctx, req, s.listingServer.ValidateDataResourceConfig)
 }
 
 func (s releasingServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
-	return released(ctx, req, s.ProviderServerWithListResource.ReadDataSource)
+	return released(ctx, req, s.listingServer.ReadDataSource)
 }
 
 // released makes one call with a context released when it returns.
