@@ -2,6 +2,7 @@ package rancher
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -160,13 +161,19 @@ func (c *Client) delete(ctx context.Context, k kind, projectID, id string) (*wir
 	if err != nil {
 		return nil, err
 	}
-	var obj wireObject
-	resp, err := c.do(ctx, http.MethodDelete, u, nil, idempotent, &obj)
+	// Cattle answers 200 with the object; a proxy in front of it may answer
+	// 204 with no body, which says nothing of the state: nil, and the caller
+	// waits.
+	resp, err := c.do(ctx, http.MethodDelete, u, nil, idempotent, nil)
 	if err != nil {
 		return nil, err
 	}
 	if resp.status == http.StatusNoContent || len(strings.TrimSpace(string(resp.body))) == 0 {
 		return nil, nil
+	}
+	var obj wireObject
+	if err := json.Unmarshal(resp.body, &obj); err != nil {
+		return nil, &BadAnswerError{Method: http.MethodDelete, Path: urlPath(u), Status: resp.status, Err: err}
 	}
 	c.observe(k, projectID, &obj)
 	return &obj, nil

@@ -449,3 +449,32 @@ func TestDiscoverProjectHeaders(t *testing.T) {
 		t.Fatalf("user key: %v", err)
 	}
 }
+
+// A DELETE answered 204 with no body (as a proxy may) is accepted: the
+// removal then waits for the object to be removed.
+func TestRemoveAcceptsEmptyDeleteAnswer(t *testing.T) {
+	var mu sync.Mutex
+	deleted := false
+	c := newWireClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case r.Method == http.MethodDelete:
+			deleted = true
+			w.WriteHeader(http.StatusNoContent)
+		case r.Method == http.MethodGet && deleted:
+			writeJSON(w, http.StatusOK, credentialJSON("1c1", StateRemoved))
+		case r.Method == http.MethodGet:
+			writeJSON(w, http.StatusOK, credentialJSON("1c1", StateInactive))
+		default:
+			t.Errorf("unexpected %s %s", r.Method, r.URL)
+			w.WriteHeader(http.StatusBadRequest)
+		}
+	}))
+	if err := c.RemoveRegistryCredential(context.Background(), "1a5", "1c1"); err != nil {
+		t.Fatalf("remove after a 204 DELETE: %v", err)
+	}
+	if !deleted {
+		t.Fatal("no DELETE was sent")
+	}
+}
