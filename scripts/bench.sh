@@ -326,7 +326,7 @@ EOF
 
   d_apply=$(delta "$work/s0" "$work/s1")
   d_plan=$(delta "$work/s1" "$work/s2")
-  d_destroy=$(delta "$work/s2" "$work/s3")
+  d_destroy=$(delta "$work/q1" "$work/s3")
   a_total=$(jq .total <<<"$d_apply") a_post=$(jq .post <<<"$d_apply") a_get=$(jq .get <<<"$d_apply")
   p_total=$(jq .total <<<"$d_plan") p_get=$(jq .get <<<"$d_plan")
   p_byid=$(jq '.routes["GET /v1/projects/{pid}/registrycredentials/{id}"] // 0' <<<"$d_plan")
