@@ -94,6 +94,9 @@ go build -o "$work/ranchersim" ./internal/ranchersim/cmd/ranchersim
 go build -o "$work/peakrss" ./scripts/peakrss
 go build -o "$work/noopprovider" ./scripts/noopprovider
 tf_version=$("$TERRAFORM" version -json 2>/dev/null | jq -r .terraform_version)
+# terraform query needs Terraform 1.14 or later; with an older TERRAFORM the
+# query measure is left out.
+has_query=$(awk -F. -v v="$tf_version" 'BEGIN { split(v, p, "."); print (p[1] > 1 || (p[1] == 1 && p[2] >= 14)) ? 1 : 0 }')
 
 step "Starting the simulator (-transition-delay ${TRANSITION_MS}ms -latency $LATENCY)"
 "$work/ranchersim" -listen 127.0.0.1:0 -transition-delay "${TRANSITION_MS}ms" -latency "$LATENCY" \
@@ -280,29 +283,32 @@ EOF
   # terraform query over the N credentials, as an adoption would run it
   # (-generate-config-out, which fills in every attribute): list requests
   # only, in pages of 100, and no read of any one credential.
-  step "N=$n: terraform query -generate-config-out over the $n credentials"
-  dir_q="$work/query-$n"
-  mkdir -p "$dir_q"
-  sed '/^resource /,$d' "$dir_p/main.tf" >"$dir_q/main.tf"
-  cat >"$dir_q/adopt.tfquery.hcl" <<EOF
+  stats "$work/q1"
+  if [ "$has_query" = 1 ]; then
+    step "N=$n: terraform query -generate-config-out over the $n credentials"
+    dir_q="$work/query-$n"
+    mkdir -p "$dir_q"
+    sed '/^resource /,$d' "$dir_p/main.tf" >"$dir_q/main.tf"
+    cat >"$dir_q/adopt.tfquery.hcl" <<EOF
 list "rancher_registry_credential" "bench" {
   provider = rancher
   limit    = $n
 }
 EOF
-  run "$work/q-init-$n.log" tf "$dir_q" init
-  stats "$work/q0"
-  t0=$(now)
-  # (query takes no -input flag, which tf adds)
-  run "$work/q-query-$n.log" "$TERRAFORM" -chdir="$dir_q" query -no-color -generate-config-out=generated.tf
-  t_query=$(elapsed "$t0" "$(now)")
-  stats "$work/q1"
-  q_found=$(grep -c '^resource "rancher_registry_credential"' "$dir_q/generated.tf" || true)
-  d_query=$(delta "$work/q0" "$work/q1")
-  q_lists=$(jq '[.routes | to_entries[] | select(.key | test("^GET [^ ]*/(registrycredentials|registries)$")) | .value] | add // 0' <<<"$d_query")
-  q_byid=$(jq '[.routes | to_entries[] | select(.key | contains("{id}")) | .value] | add // 0' <<<"$d_query")
-  q_total=$(jq .total <<<"$d_query")
-  q_max=$(((n + 99) / 100 + 1))
+    run "$work/q-init-$n.log" tf "$dir_q" init
+    stats "$work/q0"
+    t0=$(now)
+    # (query takes no -input flag, which tf adds)
+    run "$work/q-query-$n.log" "$TERRAFORM" -chdir="$dir_q" query -no-color -generate-config-out=generated.tf
+    t_query=$(elapsed "$t0" "$(now)")
+    stats "$work/q1"
+    q_found=$(grep -c '^resource "rancher_registry_credential"' "$dir_q/generated.tf" || true)
+    d_query=$(delta "$work/q0" "$work/q1")
+    q_lists=$(jq '[.routes | to_entries[] | select(.key | test("^GET [^ ]*/(registrycredentials|registries)$")) | .value] | add // 0' <<<"$d_query")
+    q_byid=$(jq '[.routes | to_entries[] | select(.key | contains("{id}")) | .value] | add // 0' <<<"$d_query")
+    q_total=$(jq .total <<<"$d_query")
+    q_max=$(((n + 99) / 100 + 1))
+  fi
 
   step "N=$n: destroy (provider, then baseline)"
   t0=$(now)
@@ -367,20 +373,24 @@ EOF
   fi
   row "$n" "**provider peak memory**, peak RSS of the provider processes terraform started: apply / plan / destroy (MiB)" "$mem_apply / $mem_plan / $mem_destroy (max **$mem_peak**; processes $(procs "apply-$n") / $(procs "plan-$n") / $(procs "destroy-$n"))" "$mem_target" "$mem_ok"
   row "$n" "destroy, provider / baseline (s); requests per credential" "$t_pdestroy / $t_bdestroy; $per_destroy" "" ""
-  if [ "$n" = "$QUERY_TARGET_N" ]; then
-    query_target="≤ $QUERY_TARGET_LISTS lists, 0 reads"
-    query_max=$QUERY_TARGET_LISTS query_pass=PASS
+  if [ "$has_query" = 1 ]; then
+    if [ "$n" = "$QUERY_TARGET_N" ]; then
+      query_target="≤ $QUERY_TARGET_LISTS lists, 0 reads"
+      query_max=$QUERY_TARGET_LISTS query_pass=PASS
+    else
+      query_target="(≤ $q_max lists at N=$n)"
+      query_max=$q_max query_pass="(info)"
+    fi
+    query_ok=$(awk -v l="$q_lists" -v i="$q_byid" -v f="$q_found" -v n="$n" -v t="$query_max" -v p="$query_pass" \
+      'BEGIN { print (l <= t && i == 0 && f == n) ? p : "MISS" }')
+    row "$n" "**terraform query -generate-config-out** over the N credentials: list requests / reads of one object / all requests; resource blocks written; time (s)" "**$q_lists** / **$q_byid** / $q_total; $q_found written; $t_query" "$query_target" "$query_ok"
   else
-    query_target="(≤ $q_max lists at N=$n)"
-    query_max=$q_max query_pass="(info)"
+    row "$n" "terraform query over the N credentials" "not measured: needs Terraform 1.14 or later (this is $tf_version)" "" ""
   fi
-  query_ok=$(awk -v l="$q_lists" -v i="$q_byid" -v f="$q_found" -v n="$n" -v t="$query_max" -v p="$query_pass" \
-    'BEGIN { print (l <= t && i == 0 && f == n) ? p : "MISS" }')
-  row "$n" "**terraform query -generate-config-out** over the N credentials: list requests / reads of one object / all requests; resource blocks written; time (s)" "**$q_lists** / **$q_byid** / $q_total; $q_found written; $t_query" "$query_target" "$query_ok"
   details+=("- N=$n apply requests: $(jq -c .routes <<<"$d_apply")")
   details+=("- N=$n plan requests: $(jq -c .routes <<<"$d_plan")")
   details+=("- N=$n destroy requests: $(jq -c .routes <<<"$d_destroy")")
-  details+=("- N=$n query requests: $(jq -c .routes <<<"$d_query")")
+  [ "$has_query" = 1 ] && details+=("- N=$n query requests: $(jq -c .routes <<<"$d_query")")
   details+=("- N=$n: this N took $(elapsed "$n_start" "$(now)") s in all (init, apply, plan, destroy of both)")
 done
 
