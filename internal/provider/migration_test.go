@@ -297,6 +297,20 @@ func checkPlan(t *testing.T, changes []plannedChange, want map[string][]string, 
 	}
 }
 
+// replaceProvider switches the legacy state in cli's directory to this
+// provider with terraform state replace-provider, writes the rewritten
+// configuration and runs init.
+func (w *legacyWorld) replaceProvider(t *testing.T, cli *cliWorkdir) {
+	t.Helper()
+	host := "registry.terraform.io"
+	if h := os.Getenv("TF_ACC_PROVIDER_HOST"); h != "" {
+		host = h
+	}
+	cli.run("state", "replace-provider", "-auto-approve", "registry.terraform.io/hashicorp/rancher", host+"/cattle-ops/rancher")
+	writeFile(t, filepath.Join(cli.dir, "main.tf"), cliRequiredProviders+w.providerBlock("rancher")+w.resources("", ""))
+	cli.run("init", "-input=false", "-no-color")
+}
+
 // The whole switch: terraform state replace-provider, then the rewritten
 // configuration. The first plan adds, destroys and replaces nothing; apply
 // and destroy then work.
@@ -306,13 +320,7 @@ func TestAccMigration_replaceProvider(t *testing.T) {
 	state := filepath.Join(w.dir, "terraform.tfstate")
 	world.writeLegacyState(t, state)
 
-	host := "registry.terraform.io"
-	if h := os.Getenv("TF_ACC_PROVIDER_HOST"); h != "" {
-		host = h
-	}
-	w.run("state", "replace-provider", "-auto-approve", "registry.terraform.io/hashicorp/rancher", host+"/cattle-ops/rancher")
-	writeFile(t, filepath.Join(w.dir, "main.tf"), cliRequiredProviders+world.providerBlock("rancher")+world.resources("", ""))
-	w.run("init", "-input=false", "-no-color")
+	world.replaceProvider(t, w)
 
 	noop := []string{"no-op"}
 	checkPlan(t, w.plan(), map[string][]string{
@@ -604,13 +612,7 @@ func TestAccMigration_deletedObjectLeavesState(t *testing.T) {
 	world.writeLegacyState(t, filepath.Join(w.dir, "terraform.tfstate"))
 	world.e.removeOutOfBand(t, world.deployCred)
 
-	host := "registry.terraform.io"
-	if h := os.Getenv("TF_ACC_PROVIDER_HOST"); h != "" {
-		host = h
-	}
-	w.run("state", "replace-provider", "-auto-approve", "registry.terraform.io/hashicorp/rancher", host+"/cattle-ops/rancher")
-	writeFile(t, filepath.Join(w.dir, "main.tf"), cliRequiredProviders+world.providerBlock("rancher")+world.resources("", ""))
-	w.run("init", "-input=false", "-no-color")
+	world.replaceProvider(t, w)
 	got := map[string][]string{}
 	for _, c := range w.plan() {
 		got[c.Address] = c.Actions
