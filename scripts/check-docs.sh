@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # tfplugindocs renders write-only attributes only with Terraform 1.11 or
-# later, so docs/ is generated with such a CLI (make uses 1.14 or later); an
+# later, so docs/ is generated with such a CLI (make uses 1.16 or later); an
 # older one, given with TERRAFORM=…, would write different docs.
 read -r tf_major tf_minor < <(scripts/terraform-version.sh "${TERRAFORM:-terraform}")
 if [ "$tf_major" -eq 1 ] && [ "$tf_minor" -lt 11 ]; then
