@@ -255,10 +255,10 @@ type Server struct {
 
 	nextAccount, nextCred, nextReg int64
 
-	failNext       map[string]string
-	failNextCreate *string
-	hangNext       map[string]bool
-	hangNextCreate bool
+	failNext        map[string]string
+	failNextCreates []string
+	hangNext        map[string]bool
+	hangNextCreate  bool
 
 	meta      sync.Mutex
 	rng       *rand.Rand
@@ -548,12 +548,13 @@ func removeObj(list []*object, o *object) []*object {
 
 // FailNextTransition makes the next transition of object id stop in its
 // transitioning state with transitioning "error" and transitioningMessage
-// message. id "" means the next object created (its create transition).
+// message. id "" means the next object created (its create transition);
+// called n times with "", the next n objects created fail.
 func (s *Server) FailNextTransition(id, message string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if id == "" {
-		s.failNextCreate = &message
+		s.failNextCreates = append(s.failNextCreates, message)
 		return
 	}
 	s.failNext[strings.ToLower(id)] = message

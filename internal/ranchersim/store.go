@@ -226,8 +226,8 @@ func (s *Server) begin(tx *txn, o *object, created bool, through string, steps .
 	o.gen++
 	o.transErr, o.failMsg, o.hung, o.thenRemove = nil, nil, false, false
 	if created {
-		if s.failNextCreate != nil {
-			o.failMsg, s.failNextCreate = s.failNextCreate, nil
+		if len(s.failNextCreates) > 0 {
+			o.failMsg, s.failNextCreates = &s.failNextCreates[0], s.failNextCreates[1:]
 		}
 		if s.hangNextCreate {
 			o.hung, s.hangNextCreate = true, false
