@@ -2,10 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"syscall"
 	"testing"
 	"time"
 
@@ -13,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/cattle-ops/terraform-provider-rancher/internal/ranchersim"
-	"github.com/cattle-ops/terraform-provider-rancher/internal/testutil"
 )
 
 const faultCredentials = 30
@@ -113,69 +108,5 @@ provider "rancher" {
 	})
 	if e.sim.Stats().Total < 3*faultCredentials {
 		t.Fatalf("only %d requests reached the simulator", e.sim.Stats().Total)
-	}
-}
-
-// TestAccRegistryCredential_interruptedApply interrupts an apply of 30
-// credentials half-way with SIGINT, as Ctrl-C does, then applies again:
-// it must converge on exactly the configured credentials, none twice.
-func TestAccRegistryCredential_interruptedApply(t *testing.T) {
-	if os.Getenv(resource.EnvTfAcc) == "" {
-		t.Skipf("acceptance test: set %s=1 to run it", resource.EnvTfAcc)
-	}
-	tf := terraformPath(t)
-	e := newTestEnv(t, func(o *ranchersim.Options) { o.TransitionDelay = 100 * time.Millisecond })
-	reg := e.registry(t, "registry.example.com")
-
-	dir := t.TempDir()
-	cliConfig := devOverridesConfig(t, dir)
-	work := filepath.Join(dir, "work")
-	writeFile(t, filepath.Join(work, "main.tf"), manyCredentialsConfig(cliRequiredProviders+e.providerBlock(), reg))
-	command := func(args ...string) *exec.Cmd {
-		cmd := exec.Command(tf, args...)
-		cmd.Dir = work
-		cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+cliConfig, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
-		return cmd
-	}
-	if out, err := command("init", "-input=false", "-no-color").CombinedOutput(); err != nil {
-		t.Fatalf("terraform init: %v\n%s", err, out)
-	}
-
-	apply := command("apply", "-input=false", "-no-color", "-auto-approve")
-	var out testutil.SyncBuffer
-	apply.Stdout, apply.Stderr = &out, &out
-	if err := apply.Start(); err != nil {
-		t.Fatal(err)
-	}
-	deadline := time.Now().Add(30 * time.Second)
-	for len(e.sim.Credentials(testProject)) < faultCredentials/3 && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
-	}
-	made := len(e.sim.Credentials(testProject))
-	if err := apply.Process.Signal(syscall.SIGINT); err != nil {
-		t.Fatal(err)
-	}
-	if err := apply.Wait(); err == nil {
-		t.Logf("the interrupted apply finished anyway (%d credentials made before SIGINT)", made)
-	}
-	t.Logf("SIGINT after %d credentials; the interrupted apply made %d; output:\n%s", made, len(e.sim.Credentials(testProject)), out.String())
-	if made >= faultCredentials {
-		t.Fatalf("the apply finished before it could be interrupted")
-	}
-
-	if out, err := command("apply", "-input=false", "-no-color", "-auto-approve").CombinedOutput(); err != nil {
-		t.Fatalf("second apply: %v\n%s", err, out)
-	}
-	if err := e.checkExactlyAsConfigured(); err != nil {
-		t.Fatal(err)
-	}
-	if out, err := command("plan", "-input=false", "-no-color", "-detailed-exitcode").CombinedOutput(); err != nil {
-		t.Fatalf("plan after the second apply is not empty: %v\n%s", err, out)
-	}
-	if out, err := command("destroy", "-input=false", "-no-color", "-auto-approve").CombinedOutput(); err != nil {
-		t.Fatalf("destroy: %v\n%s", err, out)
-	}
-	if err := e.checkCredentialsRemoved()(nil); err != nil {
-		t.Fatal(err)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -22,6 +23,7 @@ import (
 
 	"github.com/cattle-ops/terraform-provider-rancher/internal/rancher"
 	"github.com/cattle-ops/terraform-provider-rancher/internal/ranchersim"
+	"github.com/cattle-ops/terraform-provider-rancher/internal/testutil"
 )
 
 // Helpers shared by the provider's tests: the simulator environment, checks
@@ -543,4 +545,95 @@ func writeFile(t *testing.T, name, content string) {
 	if err := os.WriteFile(name, []byte(content), 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// start starts a terraform command in its own process group, as a shell
+// runs a job: signals sent to the group reach terraform and its providers,
+// as Ctrl-C does, and kill can end them all at once.
+func (w *cliWorkdir) start(args ...string) (*exec.Cmd, *testutil.SyncBuffer) {
+	w.t.Helper()
+	cmd := exec.Command(w.tf, args...)
+	cmd.Dir, cmd.Env = w.dir, w.env
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	var out testutil.SyncBuffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		w.t.Fatal(err)
+	}
+	return cmd, &out
+}
+
+// signalGroup sends sig to the process group of a command begun by start.
+func signalGroup(t *testing.T, cmd *exec.Cmd, sig syscall.Signal) {
+	t.Helper()
+	if err := syscall.Kill(-cmd.Process.Pid, sig); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// cliDiagnostic is a diagnostic of a terraform command run with -json.
+type cliDiagnostic struct {
+	Severity string `json:"severity"`
+	Summary  string `json:"summary"`
+	Detail   string `json:"detail"`
+	Address  string `json:"address"`
+}
+
+// planJSON runs terraform plan -json and returns its diagnostics and the
+// actions it plans for each resource address; err is the command's.
+func (w *cliWorkdir) planJSON(args ...string) ([]cliDiagnostic, map[string][]string, string, error) {
+	w.t.Helper()
+	out, err := w.exec(append([]string{"plan", "-json", "-input=false"}, args...)...)
+	var diags []cliDiagnostic
+	actions := map[string][]string{}
+	for _, line := range strings.Split(out, "\n") {
+		var msg struct {
+			Type       string        `json:"type"`
+			Diagnostic cliDiagnostic `json:"diagnostic"`
+			Change     struct {
+				Resource struct {
+					Addr string `json:"addr"`
+				} `json:"resource"`
+				Action string `json:"action"`
+			} `json:"change"`
+		}
+		if json.Unmarshal([]byte(line), &msg) != nil {
+			continue
+		}
+		switch msg.Type {
+		case "diagnostic":
+			diags = append(diags, msg.Diagnostic)
+		case "planned_change":
+			actions[msg.Change.Resource.Addr] = append(actions[msg.Change.Resource.Addr], msg.Change.Action)
+		}
+	}
+	return diags, actions, out, err
+}
+
+// keepsFailedCreates reports whether the acceptance tests' CLI keeps an
+// object whose create failed as tainted (before Terraform 1.16), as
+// providerData.keepsFailedCreates decides from the version it is told.
+func keepsFailedCreates(t *testing.T) bool {
+	t.Helper()
+	out, err := exec.Command(terraformPath(t), "version", "-json").Output()
+	if err != nil {
+		t.Fatalf("terraform version: %v", err)
+	}
+	var v struct {
+		Version string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal(out, &v); err != nil {
+		t.Fatalf("terraform version -json: %v\n%s", err, out)
+	}
+	return (&providerData{terraformVersion: v.Version}).keepsFailedCreates()
+}
+
+// failedCreateReplanned is the action the plan after a failed create takes:
+// replace the tainted object, or, from Terraform 1.16 on, where the
+// provider removes it, create it again.
+func failedCreateReplanned(t *testing.T) plancheck.ResourceActionType {
+	if keepsFailedCreates(t) {
+		return plancheck.ResourceActionReplace
+	}
+	return plancheck.ResourceActionCreate
 }

@@ -42,6 +42,7 @@ var (
 
 type rancherProvider struct {
 	version string
+	inState *stateObjects // filled by the protocol wrapper (NewProtocol6Server); nil without it
 }
 
 // New returns a constructor of the provider, as providerserver expects.
@@ -189,7 +190,7 @@ func (p *rancherProvider) Configure(ctx context.Context, req provider.ConfigureR
 	}
 	tflog.Debug(ctx, "configured Rancher API client", map[string]any{"api_url": client.BaseURL(), "project_id": settings.projectID})
 
-	data := &providerData{client: client, secretKey: settings.secretKey, projectID: settings.projectID}
+	data := &providerData{client: client, secretKey: settings.secretKey, projectID: settings.projectID, terraformVersion: req.TerraformVersion, inState: p.inState}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.ListResourceData = data

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sync"
 
+	goversion "github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -20,8 +21,32 @@ type providerData struct {
 	client    *rancher.Client // nil while the configuration is not known yet
 	secretKey string
 
+	// terraformVersion is the CLI's version, as ConfigureProvider tells it
+	// ("1.16.4"; OpenTofu gives its own).
+	terraformVersion string
+
 	mu        sync.Mutex
 	projectID string // the provider's default project; discovered on first use when empty
+
+	// existing holds what plans look up in Rancher: one list per registry
+	// or project, shared by every resource of a plan.
+	existing existingObjects
+	// inState holds the ids of the objects the state holds.
+	inState *stateObjects
+}
+
+// taintRaceSince is the first Terraform release whose core can crash, and
+// empty the state file, when several creates fail with a partial state at
+// the same time (README, troubleshooting). Later releases are taken to have
+// it too until one is known not to.
+var taintRaceSince = goversion.Must(goversion.NewVersion("1.16.0"))
+
+// keepsFailedCreates reports whether the CLI keeps an object whose create
+// failed as tainted without that race: before 1.16, or a version it did
+// not tell.
+func (d *providerData) keepsFailedCreates() bool {
+	v, err := goversion.NewVersion(d.terraformVersion)
+	return err != nil || v.Core().LessThan(taintRaceSince)
 }
 
 // configureData takes the provider data in a resource's or data source's

@@ -2,10 +2,12 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -25,6 +27,7 @@ var (
 	_ resource.ResourceWithUpgradeState = (*registryResource)(nil)
 	_ resource.ResourceWithMoveState    = (*registryResource)(nil)
 	_ resource.ResourceWithIdentity     = (*registryResource)(nil)
+	_ resource.ResourceWithModifyPlan   = (*registryResource)(nil)
 )
 
 // NewRegistryResource is the constructor of rancher_registry.
@@ -104,44 +107,65 @@ func (r *registryResource) Create(ctx context.Context, req resource.CreateReques
 		return
 	}
 	ctx = r.data.logContext(ctx)
-	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, &resp.Diagnostics)
-	defer cancel()
+	op, end, ok := beginOperation(ctx, plan.Timeouts.Create, "create the registry", &resp.Diagnostics)
+	defer end()
 	if !ok {
 		return
 	}
 
-	projectID := r.data.project(ctx, plan.ProjectID.ValueString(), &resp.Diagnostics)
+	projectID := r.data.project(op, plan.ProjectID.ValueString(), &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	client := r.data.client
-	reg, err := client.CreateRegistry(ctx, projectID, rancher.RegistryCreate{
-		ServerAddress: plan.ServerAddress.ValueString(),
+	address := plan.ServerAddress.ValueString()
+	reg, err := client.CreateRegistry(op, projectID, rancher.RegistryCreate{
+		ServerAddress: address,
 		Name:          plan.Name.ValueStringPointer(),
 		Description:   plan.Description.ValueStringPointer(),
 	})
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Cannot create the registry", err, projectID, fieldAttribute)
+		r.data.addCreateRegistryError(op, &resp.Diagnostics, graceOverError(op, err), projectID, address)
 		return
 	}
-	tflog.Info(ctx, "created registry", map[string]any{"id": reg.ID, "project_id": projectID})
+	tflog.Info(op, "created registry", map[string]any{"id": reg.ID, "project_id": projectID})
 
 	wantActive := plan.Active.ValueBool()
-	// Record the id before waiting, so that a failed wait taints the
-	// registry instead of losing it.
 	plan.ProjectID = types.StringValue(projectID)
 	plan.applyAPI(reg)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.ProjectID, plan.ID)...)
-
-	reg, err = client.SettleCreatedRegistry(ctx, projectID, reg.ID, wantActive)
+	save := func() diag.Diagnostics {
+		diags := resp.State.Set(ctx, &plan)
+		diags.Append(recordObject(ctx, resp.Identity, resp.Private, plan.ProjectID, plan.ID)...)
+		return diags
+	}
+	reg, err = client.SettleCreatedRegistry(op, projectID, reg.ID, wantActive)
 	if err != nil {
-		addAPIError(&resp.Diagnostics, fmt.Sprintf("Registry %s did not become ready", plan.ID.ValueString()), err, projectID, fieldAttribute)
+		r.data.createFailed(op, registryRemoval, projectID, plan.ID.ValueString(), err, save, &resp.Diagnostics)
 		return
 	}
 	plan.applyAPI(reg)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.ProjectID, plan.ID)...)
+	resp.Diagnostics.Append(save()...)
+}
+
+// addCreateRegistryError reports a failed create; when Rancher says the
+// server address is used, it names the registry that holds it.
+func (d *providerData) addCreateRegistryError(ctx context.Context, diags *diag.Diagnostics, err error, projectID, address string) {
+	const summary = "Cannot create the registry"
+	var apiErr *rancher.Error
+	if errors.As(err, &apiErr) && apiErr.Code == "ServerAddressUsed" {
+		registries, listErr := d.client.ListRegistries(ctx, projectID, rancher.RegistryFilter{ServerAddress: address})
+		if holder := serverAddressHolder(liveOnly(registries, func(r rancher.Registry) bool { return r.Gone() }), address, nil); listErr == nil && holder != nil {
+			addServerAddressUsed(diags, summary, projectID, address, holder)
+			return
+		}
+	}
+	addAPIError(diags, summary, err, projectID, fieldAttribute)
+}
+
+// ModifyPlan fails the plan of a new registry whose server address a live
+// registry of the project already holds (see checkServerAddressFree).
+func (r *registryResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	r.data.checkServerAddressFree(ctx, req, resp)
 }
 
 func (r *registryResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -167,7 +191,7 @@ func (r *registryResource) Read(ctx context.Context, req resource.ReadRequest, r
 	}
 	state.applyAPI(reg)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ProjectID, state.ID)...)
+	resp.Diagnostics.Append(recordObject(ctx, resp.Identity, resp.Private, state.ProjectID, state.ID)...)
 }
 
 func (r *registryResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -178,15 +202,15 @@ func (r *registryResource) Update(ctx context.Context, req resource.UpdateReques
 		return
 	}
 	ctx = r.data.logContext(ctx)
-	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Update, &resp.Diagnostics)
-	defer cancel()
+	op, end, ok := beginOperation(ctx, plan.Timeouts.Update, "update the registry", &resp.Diagnostics)
+	defer end()
 	if !ok {
 		return
 	}
 
 	client := r.data.client
 	id := state.ID.ValueString()
-	projectID, gone, err := client.RegistryProject(ctx, state.ProjectID.ValueString(), r.data.firstProject(ctx, ""), id)
+	projectID, gone, err := client.RegistryProject(op, state.ProjectID.ValueString(), r.data.firstProject(op, ""), id)
 	if err != nil || gone {
 		addAPIError(&resp.Diagnostics, "Cannot update the registry", orGone(err, "registry", id), projectID, fieldAttribute)
 		return
@@ -202,14 +226,14 @@ func (r *registryResource) Update(ctx context.Context, req resource.UpdateReques
 
 	var reg *rancher.Registry
 	if changed {
-		if reg, err = client.UpdateRegistry(ctx, projectID, id, u); err != nil {
-			addAPIError(&resp.Diagnostics, "Cannot update the registry", err, projectID, fieldAttribute)
+		if reg, err = client.UpdateRegistry(op, projectID, id, u); err != nil {
+			addAPIError(&resp.Diagnostics, "Cannot update the registry", graceOverError(op, err), projectID, fieldAttribute)
 			return
 		}
 	}
-	reg, err = client.SettleUpdatedRegistry(ctx, projectID, id, reg, activeGoal(plan.Active, state.Active, state.State))
+	reg, err = client.SettleUpdatedRegistry(op, projectID, id, reg, activeGoal(plan.Active, state.Active, state.State))
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Cannot update the registry", err, projectID, fieldAttribute)
+		addAPIError(&resp.Diagnostics, "Cannot update the registry", graceOverError(op, err), projectID, fieldAttribute)
 		return
 	}
 	plan.ID, plan.ProjectID = state.ID, types.StringValue(projectID)

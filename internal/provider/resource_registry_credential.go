@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -32,6 +33,7 @@ var (
 	_ resource.ResourceWithUpgradeState = (*registryCredentialResource)(nil)
 	_ resource.ResourceWithMoveState    = (*registryCredentialResource)(nil)
 	_ resource.ResourceWithIdentity     = (*registryCredentialResource)(nil)
+	_ resource.ResourceWithModifyPlan   = (*registryCredentialResource)(nil)
 )
 
 // NewRegistryCredentialResource is the constructor of rancher_registry_credential.
@@ -150,13 +152,13 @@ func (r *registryCredentialResource) Create(ctx context.Context, req resource.Cr
 		return
 	}
 	ctx = r.data.logContext(ctx, plan.SecretValue.ValueString(), secretWO.ValueString())
-	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, &resp.Diagnostics)
-	defer cancel()
+	op, end, ok := beginOperation(ctx, plan.Timeouts.Create, "create the registry credential", &resp.Diagnostics)
+	defer end()
 	if !ok {
 		return
 	}
 
-	projectID := r.data.project(ctx, plan.ProjectID.ValueString(), &resp.Diagnostics)
+	projectID := r.data.project(op, plan.ProjectID.ValueString(), &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -165,7 +167,7 @@ func (r *registryCredentialResource) Create(ctx context.Context, req resource.Cr
 		secret = secretWO.ValueStringPointer()
 	}
 	client := r.data.client
-	cred, err := client.CreateRegistryCredential(ctx, projectID, rancher.RegistryCredentialCreate{
+	cred, err := client.CreateRegistryCredential(op, projectID, rancher.RegistryCredentialCreate{
 		RegistryID:  plan.RegistryID.ValueString(),
 		Email:       plan.Email.ValueString(),
 		Name:        plan.Name.ValueStringPointer(),
@@ -174,27 +176,32 @@ func (r *registryCredentialResource) Create(ctx context.Context, req resource.Cr
 		SecretValue: secret,
 	})
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Cannot create the registry credential", err, projectID, r.attributeFor(secretWO))
+		addAPIError(&resp.Diagnostics, "Cannot create the registry credential", graceOverError(op, err), projectID, r.attributeFor(secretWO))
 		return
 	}
-	tflog.Info(ctx, "created registry credential", map[string]any{"id": cred.ID, "project_id": projectID})
+	tflog.Info(op, "created registry credential", map[string]any{"id": cred.ID, "project_id": projectID})
 
 	wantActive := plan.Active.ValueBool()
-	// Record the id before waiting: if the wait fails, Terraform keeps the
-	// credential as tainted instead of losing track of it.
 	plan.ProjectID = types.StringValue(projectID)
 	plan.applyAPI(cred)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.ProjectID, plan.ID)...)
-
-	cred, err = client.SettleCreatedRegistryCredential(ctx, projectID, cred.ID, wantActive)
+	save := func() diag.Diagnostics {
+		diags := resp.State.Set(ctx, &plan)
+		diags.Append(recordObject(ctx, resp.Identity, resp.Private, plan.ProjectID, plan.ID)...)
+		return diags
+	}
+	cred, err = client.SettleCreatedRegistryCredential(op, projectID, cred.ID, wantActive)
 	if err != nil {
-		addAPIError(&resp.Diagnostics, fmt.Sprintf("Registry credential %s did not become ready", plan.ID.ValueString()), err, projectID, r.attributeFor(secretWO))
+		r.data.createFailed(op, credentialRemoval, projectID, plan.ID.ValueString(), err, save, &resp.Diagnostics)
 		return
 	}
 	plan.applyAPI(cred)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.ProjectID, plan.ID)...)
+	resp.Diagnostics.Append(save()...)
+}
+
+// ModifyPlan looks, before a credential is created, at what its registry
+// already holds (see warnAboutExistingCredentials).
+func (r *registryCredentialResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	r.data.warnAboutExistingCredentials(ctx, req, resp)
 }
 
 func (r *registryCredentialResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -221,7 +228,7 @@ func (r *registryCredentialResource) Read(ctx context.Context, req resource.Read
 	}
 	state.applyAPI(cred)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ProjectID, state.ID)...)
+	resp.Diagnostics.Append(recordObject(ctx, resp.Identity, resp.Private, state.ProjectID, state.ID)...)
 }
 
 func (r *registryCredentialResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -234,15 +241,15 @@ func (r *registryCredentialResource) Update(ctx context.Context, req resource.Up
 		return
 	}
 	ctx = r.data.logContext(ctx, plan.SecretValue.ValueString(), state.SecretValue.ValueString(), secretWO.ValueString())
-	ctx, cancel, ok := withTimeout(ctx, plan.Timeouts.Update, &resp.Diagnostics)
-	defer cancel()
+	op, end, ok := beginOperation(ctx, plan.Timeouts.Update, "update the registry credential", &resp.Diagnostics)
+	defer end()
 	if !ok {
 		return
 	}
 
 	client := r.data.client
 	id := state.ID.ValueString()
-	projectID, gone, err := client.RegistryCredentialProject(ctx, state.ProjectID.ValueString(), r.data.firstProject(ctx, ""), id)
+	projectID, gone, err := client.RegistryCredentialProject(op, state.ProjectID.ValueString(), r.data.firstProject(op, ""), id)
 	if err != nil || gone {
 		addAPIError(&resp.Diagnostics, "Cannot update the registry credential", orGone(err, "registry credential", id), projectID, fieldAttribute)
 		return
@@ -251,15 +258,15 @@ func (r *registryCredentialResource) Update(ctx context.Context, req resource.Up
 
 	var cred *rancher.RegistryCredential
 	if changed {
-		cred, err = client.UpdateRegistryCredential(ctx, projectID, id, changes)
+		cred, err = client.UpdateRegistryCredential(op, projectID, id, changes)
 		if err != nil {
-			addAPIError(&resp.Diagnostics, "Cannot update the registry credential", err, projectID, r.attributeFor(secretWO))
+			addAPIError(&resp.Diagnostics, "Cannot update the registry credential", graceOverError(op, err), projectID, r.attributeFor(secretWO))
 			return
 		}
 	}
-	cred, err = client.SettleUpdatedRegistryCredential(ctx, projectID, id, cred, activeGoal(plan.Active, state.Active, state.State))
+	cred, err = client.SettleUpdatedRegistryCredential(op, projectID, id, cred, activeGoal(plan.Active, state.Active, state.State))
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Cannot update the registry credential", err, projectID, r.attributeFor(secretWO))
+		addAPIError(&resp.Diagnostics, "Cannot update the registry credential", graceOverError(op, err), projectID, r.attributeFor(secretWO))
 		return
 	}
 	plan.ID, plan.ProjectID = state.ID, types.StringValue(projectID)

@@ -448,9 +448,11 @@ func TestAccRegistryCredential_failedTransition(t *testing.T) {
 				ExpectError: regexp.MustCompile(`agent could not\s+store the credential`),
 			},
 			{
-				// The failed credential was kept, tainted: plan replaces it.
+				// The failed credential was kept, tainted, and plan replaces
+				// it; from Terraform 1.16 on it was removed, and plan
+				// creates it again.
 				Config:           config,
-				ConfigPlanChecks: planAction(credentialAddr, plancheck.ResourceActionReplace),
+				ConfigPlanChecks: planAction(credentialAddr, failedCreateReplanned(t)),
 				Check: func(*terraform.State) error {
 					if n := len(e.sim.Credentials(testProject)); n != 2 {
 						return fmt.Errorf("API has %d credentials, want the failed one and its replacement", n)

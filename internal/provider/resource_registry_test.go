@@ -430,9 +430,11 @@ func TestAccRegistry_duplicateServerAddress(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: e.registryConfig(`  server_address = "registry.example.com"`),
-				// The diagnostic points at server_address in the configuration.
-				ExpectError: regexp.MustCompile(`(?s)Cannot create the registry.*with rancher_registry\.test,.*server_address = "registry\.example\.com".*` +
-					`Rancher rejected server_address: it is already used by another registry in\s+this project \(400\s+ServerAddressUsed\)`),
+				// The plan fails on server_address, naming the registry
+				// that holds it and the import block that adopts it.
+				ExpectError: regexp.MustCompile(`(?s)Registry already exists in Rancher.*with rancher_registry\.test,.*server_address = "registry\.example\.com".*` +
+					`Registry 1a5/` + existing + ` \(active, created [-0-9T:Z]+\) already holds the\s+server address "registry\.example\.com" in project 1a5.*` +
+					`import \{\s+to = <this resource's address>\s+id = "1a5/` + existing + `"\s+\}`),
 			},
 		},
 	})
@@ -488,11 +490,12 @@ func TestAccRegistry_failedTransition(t *testing.T) {
 			},
 			{
 				// The failed registry was kept in state, tainted: plan replaces
-				// it, and destroy removes it (CheckDestroy).
+				// it, and destroy removes it (CheckDestroy). From Terraform
+				// 1.16 on it was removed, and plan creates it again.
 				Config:   e.registryConfig(`  server_address = "registry.example.com"`),
 				PlanOnly: true,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPreRefresh: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(registryAddr, plancheck.ResourceActionReplace),
+					plancheck.ExpectResourceAction(registryAddr, failedCreateReplanned(t)),
 				}},
 				ExpectNonEmptyPlan: true,
 			},

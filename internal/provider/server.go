@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"sync"
 	"time"
 
@@ -35,11 +36,12 @@ func NewProtocol6Server(version string) func() tfprotov6.ProviderServer {
 	return func() tfprotov6.ProviderServer {
 		// The framework's server has the list resource calls too; the
 		// wrapper must keep them visible to terraform-plugin-go.
-		server, ok := providerserver.NewProtocol6(New(version)())().(listingServer)
+		inState := &stateObjects{}
+		server, ok := providerserver.NewProtocol6(&rancherProvider{version: version, inState: inState})().(listingServer)
 		if !ok {
 			panic("the framework's protocol 6 server has no list resource calls")
 		}
-		return releasingServer{listingServer: server}
+		return releasingServer{listingServer: server, inState: inState}
 	}
 }
 
@@ -49,6 +51,7 @@ func NewProtocol6Server(version string) func() tfprotov6.ProviderServer {
 // the context after the call returns.
 type releasingServer struct {
 	listingServer
+	inState *stateObjects
 }
 
 // listingServer is a protocol 6 server with the list resource calls, which
@@ -62,7 +65,10 @@ func (s releasingServer) ValidateResourceConfig(ctx context.Context, req *tfprot
 	return released(ctx, req, s.listingServer.ValidateResourceConfig)
 }
 
+// UpgradeResourceState also notes the id of each object of the state: see
+// stateObjects.
 func (s releasingServer) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
+	s.inState.noteRaw(req.RawState)
 	return released(ctx, req, s.listingServer.UpgradeResourceState)
 }
 
@@ -154,4 +160,40 @@ func (c *releasableContext) Value(key any) any {
 		return p.Value(key)
 	}
 	return nil
+}
+
+// stateObjects are the ids of the objects a state holds, as this provider
+// process has seen them: Terraform passes every object of the state through
+// UpgradeResourceState before it plans it, tainted ones and plans with
+// -refresh=false included. An object in Rancher that a state holds is not
+// left behind, even when its plan creates a new one (a tainted object, for
+// which Terraform passes neither prior state, identity nor private state).
+type stateObjects struct {
+	ids sync.Map
+}
+
+// noteRaw notes the id of a raw state (nil: nothing to note).
+func (o *stateObjects) noteRaw(raw *tfprotov6.RawState) {
+	if o == nil || raw == nil {
+		return
+	}
+	if id := raw.Flatmap["id"]; id != "" {
+		o.ids.Store(id, true)
+		return
+	}
+	var object struct {
+		ID string `json:"id"`
+	}
+	if json.Unmarshal(raw.JSON, &object) == nil && object.ID != "" {
+		o.ids.Store(object.ID, true)
+	}
+}
+
+// has says whether a state holds the object id.
+func (o *stateObjects) has(id string) bool {
+	if o == nil {
+		return false
+	}
+	_, ok := o.ids.Load(id)
+	return ok
 }
