@@ -123,7 +123,7 @@ func JSONCutInHalf(w http.ResponseWriter, r *http.Request, next http.Handler) {
 // writeRaw writes rec's status and headers with contentLength, then body,
 // on the bare connection, and closes it.
 func writeRaw(w http.ResponseWriter, rec *httptest.ResponseRecorder, contentLength int, body []byte) {
-	conn, buf, err := w.(http.Hijacker).Hijack()
+	conn, buf, err := http.NewResponseController(w).Hijack()
 	if err != nil {
 		panic(err)
 	}
