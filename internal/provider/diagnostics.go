@@ -65,6 +65,12 @@ func addAPIError(diags *diag.Diagnostics, summary string, err error, projectID s
 }
 
 func addRancherError(diags *diag.Diagnostics, summary string, e *rancher.Error, projectID string, attrFor func(string) (path.Path, bool)) {
+	if e.Hint != "" {
+		// Not Cattle's answer (a redirect, a proxy's page): a 401 or 403
+		// from a single sign-on proxy says nothing of the API keys.
+		diags.AddError(summary, e.Error())
+		return
+	}
 	switch e.Status {
 	case 401:
 		diags.AddError(summary, "Rancher did not accept the API keys (401 Unauthorized): check access_key and secret_key "+

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/cattle-ops/terraform-provider-rancher/internal/ranchersim"
+	"github.com/cattle-ops/terraform-provider-rancher/internal/testutil"
 )
 
 const faultCredentials = 30
@@ -108,5 +110,84 @@ provider "rancher" {
 	})
 	if e.sim.Stats().Total < 3*faultCredentials {
 		t.Fatalf("only %d requests reached the simulator", e.sim.Stats().Total)
+	}
+}
+
+// TestAccRegistryCredential_cutShortAnswers applies a registry and three
+// credentials through a proxy that cuts every 4th read of a credential
+// short, in turn by closing the connection half-way through the body and by
+// a complete answer whose JSON is cut in half (issue 22): the reads are
+// retried, the waits go on, nothing is made twice and nothing is tainted.
+func TestAccRegistryCredential_cutShortAnswers(t *testing.T) {
+	o := testSimOptions()
+	// Transitions long enough for each wait to read its credential more
+	// than once, so that the proxy has reads to cut.
+	o.TransitionDelay = 150 * time.Millisecond
+	sim := ranchersim.New(o)
+	box := &testutil.Middlebox{
+		Next:   sim,
+		Select: testutil.CredentialGET,
+		Every:  4,
+		Answer: testutil.Alternate(testutil.HalfBodyThenClose, testutil.JSONCutInHalf),
+	}
+	srv := httptest.NewServer(box)
+	t.Cleanup(srv.Close)
+	e := &testEnv{sim: sim, url: srv.URL}
+	config := fmt.Sprintf(`
+provider "rancher" {
+  api_url         = %q
+  access_key      = %q
+  secret_key      = %q
+  request_timeout = "5s"
+}
+
+resource "rancher_registry" "r" {
+  server_address = "registry.example.com"
+}
+
+resource "rancher_registry_credential" "c" {
+  count        = 3
+  registry_id  = rancher_registry.r.id
+  name         = "cred-${count.index}"
+  email        = "user${count.index}@example.com"
+  public_value = "user${count.index}"
+  secret_value = "pw-${count.index}"
+}
+`, e.url, testAccessKey, testSecretKey)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: config,
+			Check: resource.ComposeAggregateTestCheckFunc(
+				func(s *terraform.State) error {
+					for addr, rs := range s.RootModule().Resources {
+						if rs.Primary != nil && rs.Primary.Tainted {
+							return fmt.Errorf("%s is tainted", addr)
+						}
+					}
+					return nil
+				},
+				func(*terraform.State) error {
+					if regs := sim.Registries(testProject); len(regs) != 1 || regs[0].State != "active" {
+						return fmt.Errorf("registries %+v, want one, active", regs)
+					}
+					creds := sim.Credentials(testProject)
+					if len(creds) != 3 {
+						return fmt.Errorf("the API holds %d credentials for 3 configured: duplicates", len(creds))
+					}
+					for _, c := range creds {
+						if c.State != "active" {
+							return fmt.Errorf("credential %s is %s", c.ID, c.State)
+						}
+					}
+					return nil
+				},
+			),
+		}},
+	})
+	requests, faults := box.Counts()
+	t.Logf("%d requests reached the proxy, %d credential reads of them cut short", requests, faults)
+	if faults == 0 {
+		t.Fatal("the proxy cut no read short: the test tests nothing")
 	}
 }

@@ -228,29 +228,43 @@ func (c *Client) do(ctx context.Context, method, rawURL string, in any, pol poli
 		req.SetBasicAuth(c.accessKey, c.secretKey)
 	}
 
+	// The body is read inside the attempt, so that an answer cut short (or a
+	// success that is not JSON) is retried under the same rule and backoff
+	// as a dropped connection.
+	var (
+		data []byte
+		read *http.Response // the answer data was read from
+	)
+	req.SetResponseHandler(func(r *http.Response) (err error) {
+		read = r
+		data, err = readAnswer(r, method, path, out != nil)
+		return err
+	})
+
 	httpResp, err := c.http.Do(req)
-	if err != nil {
-		if httpResp != nil {
-			drain(httpResp.Body)
-		}
+	if httpResp != nil {
+		defer drain(httpResp.Body)
+	}
+	if err == nil && httpResp != read {
+		// The retries were spent on a retryable status: the handler, which
+		// runs only on answers that end the retries, did not read this one.
+		data, err = readAnswer(httpResp, method, path, out != nil)
+	}
+	var bad *BadAnswerError
+	switch {
+	case errors.As(err, &bad):
+		return &response{status: httpResp.StatusCode, header: httpResp.Header, body: data}, bad
+	case err != nil:
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return nil, fmt.Errorf("%s %s: %w", method, path, ctxErr)
 		}
 		return nil, &ConnectionError{URL: c.baseURL, Err: fmt.Errorf("%s %s: %w", method, path, unwrapURLError(err))}
 	}
-	defer drain(httpResp.Body)
 
 	c.noteServerDate(httpResp.Header.Get("Date"))
-	data, err := io.ReadAll(io.LimitReader(httpResp.Body, maxResponseBytes))
-	if err != nil {
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			return nil, fmt.Errorf("%s %s: %w", method, path, ctxErr)
-		}
-		return nil, &ConnectionError{URL: c.baseURL, Err: fmt.Errorf("%s %s: reading the answer: %w", method, path, err)}
-	}
 	resp := &response{status: httpResp.StatusCode, header: httpResp.Header, body: data}
 	if httpResp.StatusCode < 200 || httpResp.StatusCode > 299 {
-		return resp, parseError(method, path, httpResp.StatusCode, httpResp.Header.Get("Content-Type"), data)
+		return resp, parseError(method, c.baseURL, u, httpResp, data)
 	}
 	if out != nil {
 		if err := json.Unmarshal(data, out); err != nil {
@@ -258,6 +272,24 @@ func (c *Client) do(ctx context.Context, method, rawURL string, in any, pol poli
 		}
 	}
 	return resp, nil
+}
+
+// readAnswer reads a response to its end. A body cut short, or a success
+// whose body is not JSON (a truncated document, a proxy's page; an empty
+// one too when an object is expected), is an error, for the retry rule to
+// judge.
+func readAnswer(r *http.Response, method, path string, wantBody bool) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r.Body, maxResponseBytes))
+	_ = r.Body.Close()
+	r.Body = http.NoBody
+	if err != nil {
+		return nil, fmt.Errorf("reading the answer: %w", err)
+	}
+	success, empty := r.StatusCode >= 200 && r.StatusCode <= 299, len(bytes.TrimSpace(data)) == 0
+	if success && (wantBody || !empty) && !json.Valid(data) {
+		return data, badAnswer(method, path, r.StatusCode, r.Header.Get("Content-Type"), data)
+	}
+	return data, nil
 }
 
 func (c *Client) noteServerDate(date string) {

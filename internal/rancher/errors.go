@@ -1,11 +1,14 @@
 package rancher
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
+	"regexp"
 	"strings"
 	"unicode/utf8"
 )
@@ -20,6 +23,9 @@ type Error struct {
 	Detail    string
 	Method    string // the request that failed
 	Path      string // its URL path, without the query
+	// Hint says what to fix when the answer was not Cattle's: where a
+	// redirect points, or what an HTML page means.
+	Hint string
 }
 
 func (e *Error) Error() string {
@@ -40,6 +46,9 @@ func (e *Error) Error() string {
 	}
 	if e.Detail != "" {
 		fmt.Fprintf(&b, " (%s)", e.Detail)
+	}
+	if e.Hint != "" {
+		fmt.Fprintf(&b, ": %s", e.Hint)
 	}
 	return b.String()
 }
@@ -109,6 +118,7 @@ type WaitError struct {
 	Targets   []string
 	LastState string // "" when the object was never read
 	Err       error
+	LastErr   error // the failure of the last read, when it failed
 }
 
 func (e *WaitError) Error() string {
@@ -124,7 +134,11 @@ func (e *WaitError) Error() string {
 	if errors.Is(e.Err, context.DeadlineExceeded) {
 		verb = "timed out"
 	}
-	return fmt.Sprintf("%s waiting for %s %s to become %s (%s): %v", verb, e.Kind, e.ID, want, last, e.Err)
+	msg := fmt.Sprintf("%s waiting for %s %s to become %s (%s): %v", verb, e.Kind, e.ID, want, last, e.Err)
+	if e.LastErr != nil {
+		msg += "; the last read failed: " + e.LastErr.Error()
+	}
+	return msg
 }
 
 func (e *WaitError) Unwrap() error { return e.Err }
@@ -140,9 +154,11 @@ type wireError struct {
 }
 
 // parseError builds an *Error from an error response. A body that is not
-// Cattle's error JSON (a proxy's HTML page, say) still gives the status.
-func parseError(method, path string, status int, contentType string, body []byte) *Error {
-	e := &Error{Status: status, Method: method, Path: path}
+// Cattle's error JSON (a proxy's HTML page, say) still gives the status, and
+// a redirect or an HTML page says what to fix.
+func parseError(method, baseURL string, req *url.URL, r *http.Response, body []byte) *Error {
+	status, contentType := r.StatusCode, r.Header.Get("Content-Type")
+	e := &Error{Status: status, Method: method, Path: req.Path}
 	var w wireError
 	if json.Unmarshal(body, &w) == nil && (w.Type == "error" || w.Code != "" || w.Status != 0) {
 		e.Code = w.Code
@@ -154,11 +170,80 @@ func parseError(method, path string, status int, contentType string, body []byte
 		if strings.HasPrefix(contentType, "text/plain") {
 			e.Message = snippet(body)
 		}
+		if title, ok := htmlPage(contentType, body); ok {
+			e.Hint = htmlHint(status, title)
+		}
+	}
+	if status >= 300 && status <= 399 {
+		e.Hint = redirectHint(baseURL, req, r.Header.Get("Location"))
 	}
 	if e.Code == "" {
 		e.Code = http.StatusText(status)
 	}
 	return e
+}
+
+// neverFollowed ends every redirect message: following one would send the
+// basic-auth header wherever the redirect points.
+const neverFollowed = " (the provider never follows redirects, so that the API keys are never sent elsewhere)"
+
+// redirectHint says where a redirect points and what to set api_url to.
+// Only the scheme, host and path of the target are named: a login page's
+// query holds the proxy's state, ours the filter values.
+func redirectHint(baseURL string, req *url.URL, location string) string {
+	to, err := req.Parse(location)
+	if location == "" || err != nil {
+		return "it redirects without saying where; set api_url to the address where Rancher's API answers" + neverFollowed
+	}
+	to.RawQuery, to.Fragment, to.User = "", "", nil
+	// The same API path at another address (a load balancer forcing TLS, a
+	// moved server): that address is the api_url to set.
+	if base, err := url.Parse(baseURL); err == nil {
+		rest := strings.TrimPrefix(req.Path, base.Path)
+		if rest != req.Path && strings.HasSuffix(to.Path, rest) {
+			apiURL := to.Scheme + "://" + to.Host + strings.TrimSuffix(to.Path, rest)
+			what := "the URL"
+			if to.Scheme == "https" && req.Scheme == "http" {
+				what = "the https URL"
+			}
+			return fmt.Sprintf("it redirects to %s; set api_url to %s, %s%s", to, what, apiURL, neverFollowed)
+		}
+	}
+	where := "a page on " + to.Hostname()
+	if to.Hostname() == req.Hostname() {
+		where = to.Path + " on the same host"
+	}
+	return fmt.Sprintf("it redirects to %s: a proxy or single sign-on page answered instead of Rancher's API; "+
+		"set api_url to an address where Rancher's API answers API keys without a login page%s", where, neverFollowed)
+}
+
+// htmlTitle finds an HTML page's title.
+var htmlTitle = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
+
+// htmlPage reports whether body is an HTML page, and its title.
+func htmlPage(contentType string, body []byte) (title string, ok bool) {
+	trimmed := bytes.TrimSpace(body)
+	if !strings.HasPrefix(contentType, "text/html") && !bytes.HasPrefix(trimmed, []byte("<")) {
+		return "", false
+	}
+	if m := htmlTitle.FindSubmatch(trimmed); m != nil {
+		title = snippet(bytes.Join(bytes.Fields(m[1]), []byte(" ")))
+	}
+	return title, true
+}
+
+// htmlHint says what an HTML answer means: Cattle answers only JSON, so
+// something in front of it wrote the page.
+func htmlHint(status int, title string) string {
+	page := "an HTML page"
+	if title != "" {
+		page = fmt.Sprintf("an HTML page (%q)", title)
+	}
+	if status >= 500 {
+		return page + " from a proxy in front of Rancher: Rancher did not answer it; check that Rancher is running and that the proxy reaches it"
+	}
+	return page + " answered instead of Rancher's API: a proxy or single sign-on page is in the way; " +
+		"set api_url to an address where Rancher's API answers API keys directly (it ends in /v1)"
 }
 
 // snippet keeps the first line of a plain-text body, short enough for a
@@ -193,10 +278,24 @@ type BadAnswerError struct {
 	Method, Path string
 	Status       int
 	Err          error
+	Hint         string // what an HTML page means, as for Error
+}
+
+// badAnswer builds the error for a success whose body is not JSON.
+func badAnswer(method, path string, status int, contentType string, body []byte) *BadAnswerError {
+	e := &BadAnswerError{Method: method, Path: path, Status: status, Err: json.Unmarshal(body, new(any))}
+	if title, ok := htmlPage(contentType, body); ok {
+		e.Hint = htmlHint(status, title)
+	}
+	return e
 }
 
 func (e *BadAnswerError) Error() string {
-	return fmt.Sprintf("%s %s: Rancher's answer (status %d) is not the JSON expected: %v", e.Method, e.Path, e.Status, e.Err)
+	msg := fmt.Sprintf("%s %s: Rancher's answer (status %d) is not the JSON expected: %v", e.Method, e.Path, e.Status, e.Err)
+	if e.Hint != "" {
+		msg += "; it is " + e.Hint
+	}
+	return msg
 }
 
 func (e *BadAnswerError) Unwrap() error { return e.Err }

@@ -180,7 +180,8 @@ func (c *Client) delete(ctx context.Context, k kind, projectID, id string) (*wir
 }
 
 // wait polls until the object reaches one of targets. An empty targets list
-// means "any settled state". It fails fast with *TransitionError when the
+// means "any settled state". A read that fails in a way that may pass is
+// tolerated until ctx ends. It fails fast with *TransitionError when the
 // server reports a failed transition and with *WaitError when the object
 // settles elsewhere or ctx ends.
 func (c *Client) wait(ctx context.Context, k kind, projectID, id string, targets []string) (*wireObject, error) {
@@ -211,6 +212,7 @@ func (c *Client) wait(ctx context.Context, k kind, projectID, id string, targets
 		delay = max(delay, 0)
 	}
 	last := ""
+	var lastErr error // of the last read, when it failed
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 	<-timer.C
@@ -219,7 +221,7 @@ func (c *Client) wait(ctx context.Context, k kind, projectID, id string, targets
 			timer.Reset(delay)
 			select {
 			case <-ctx.Done():
-				return nil, &WaitError{Kind: k.name, ID: id, Targets: targets, LastState: last, Err: ctx.Err()}
+				return nil, &WaitError{Kind: k.name, ID: id, Targets: targets, LastState: last, Err: ctx.Err(), LastErr: lastErr}
 			case <-timer.C:
 			}
 		}
@@ -228,11 +230,20 @@ func (c *Client) wait(ctx context.Context, k kind, projectID, id string, targets
 		obj, err := c.get(ctx, k, projectID, id)
 		if err != nil {
 			if ctx.Err() != nil {
-				return nil, &WaitError{Kind: k.name, ID: id, Targets: targets, LastState: last, Err: ctx.Err()}
+				return nil, &WaitError{Kind: k.name, ID: id, Targets: targets, LastState: last, Err: ctx.Err(), LastErr: lastErr}
 			}
-			return nil, err
+			if !retryable(err) {
+				return nil, err
+			}
+			// One read failing after its retries says nothing of the
+			// object: the wait goes on until its timeout.
+			tflog.Warn(ctx, "A read of the "+k.name+" failed; waiting on", map[string]any{"id": id, "error": err.Error()})
+			lastErr = err
+			delay = interval
+			interval = min(interval*pollFactor, pollMax)
+			continue
 		}
-		last = obj.State
+		last, lastErr = obj.State, nil
 		if obj.failed() {
 			return obj, &TransitionError{Kind: k.name, ID: id, State: obj.State, Message: deref(obj.TransitioningMessage)}
 		}

@@ -49,7 +49,8 @@ func (c *Client) beforeAttempt(_ retryablehttp.Logger, req *http.Request, attemp
 }
 
 // checkRetry is retryablehttp's CheckRetry: it logs the attempt and decides
-// whether to try again.
+// whether to try again. It runs once an answer's headers are in, and again
+// when its body cannot be used (cut short, or a success that is not JSON).
 func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	st := stateOf(ctx)
 	fields := map[string]any{
@@ -67,7 +68,11 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	if err != nil {
 		fields["error"] = unwrapURLError(err).Error()
 	}
-	tflog.Debug(ctx, "Rancher API request", fields)
+	message := "Rancher API request"
+	if resp != nil && err != nil {
+		message = "Rancher API answer unusable"
+	}
+	tflog.Debug(ctx, message, fields)
 
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return false, ctxErr
@@ -75,10 +80,10 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	retry := shouldRetry(st.policy, resp, err)
 	if retry && st.attempt < c.maxRetries {
 		reason := ""
-		if resp != nil {
-			reason = strconv.Itoa(resp.StatusCode) + " " + http.StatusText(resp.StatusCode)
-		} else if err != nil {
+		if err != nil {
 			reason = unwrapURLError(err).Error()
+		} else if resp != nil {
+			reason = strconv.Itoa(resp.StatusCode) + " " + http.StatusText(resp.StatusCode)
 		}
 		tflog.Debug(ctx, "Retrying Rancher API request", map[string]any{
 			"method":  st.method,
@@ -92,23 +97,47 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 }
 
 // shouldRetry is the retry rule. Idempotent requests retry connection
-// failures, 409, 429, 502, 503 and 504. A create retries only what proves the
+// failures (an answer cut short included), 409, 429, 502, 503, 504 and a
+// success whose body is not JSON. A create retries only what proves the
 // server did not act: a failed dial, 429 and 503.
 func shouldRetry(pol policy, resp *http.Response, err error) bool {
-	if err != nil {
-		if !transientError(err) {
-			return false
-		}
-		return pol == idempotent || isDialError(err)
-	}
-	if resp == nil {
+	var bad *BadAnswerError
+	switch {
+	case errors.As(err, &bad):
+		return pol == idempotent
+	case err != nil:
+		return transientError(err) && (pol == idempotent || isDialError(err))
+	case resp == nil:
 		return false
 	}
-	switch resp.StatusCode {
+	return retryableStatus(pol, resp.StatusCode)
+}
+
+func retryableStatus(pol policy, status int) bool {
+	switch status {
 	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
 		return true
 	case http.StatusConflict, http.StatusBadGateway, http.StatusGatewayTimeout:
 		return pol == idempotent
+	}
+	return false
+}
+
+// retryable reports whether an idempotent call that failed after its own
+// retries may still succeed later: a wait goes on after such a failure.
+func retryable(err error) bool {
+	var (
+		apiErr  *Error
+		bad     *BadAnswerError
+		connErr *ConnectionError
+	)
+	switch {
+	case errors.As(err, &apiErr):
+		return retryableStatus(idempotent, apiErr.Status)
+	case errors.As(err, &bad):
+		return true
+	case errors.As(err, &connErr):
+		return transientError(connErr.Err)
 	}
 	return false
 }

@@ -478,3 +478,22 @@ func TestRemoveAcceptsEmptyDeleteAnswer(t *testing.T) {
 		t.Fatal("no DELETE was sent")
 	}
 }
+
+// A success that is an HTML page (an authenticating proxy's sign-in page)
+// is retried like any answer that is not JSON, then says what it is.
+func TestHTMLSuccessNamesTheProxy(t *testing.T) {
+	var n atomic.Int32
+	c := newWireClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_, _ = io.WriteString(w, "<!DOCTYPE html><html><head><title>\n  Sign in - Example SSO\n</title></head><body>…</body></html>")
+	}))
+	_, err := c.GetRegistryCredential(context.Background(), "1a5", "1c7")
+	var bad *BadAnswerError
+	if !errors.As(err, &bad) || n.Load() != 4 {
+		t.Fatalf("err %v after %d requests, want a bad answer after 4", err, n.Load())
+	}
+	if want := `it is an HTML page ("Sign in - Example SSO") answered instead of Rancher's API: a proxy or single sign-on page is in the way`; !strings.Contains(err.Error(), want) {
+		t.Fatalf("error %q lacks %q", err, want)
+	}
+}
