@@ -249,7 +249,7 @@ type auth struct {
 
 func (s *Server) authenticate(r *http.Request, rt route) (auth, *APIError) {
 	// The key lookup comes first, the admin fallback of access control off
-	// last (reference §6: BasicAuthImpl has a lower priority number than
+	// last (README §10: BasicAuthImpl has a lower priority number than
 	// AdminAuthLookUp), so a valid key acts as its own account either way.
 	k := s.keyFor(r)
 	if k == nil {
@@ -745,7 +745,7 @@ func notEmpty(vals map[string]*string, field string) *APIError {
 }
 
 // resolveRegistry finds the registry a registryId value names in a
-// project, in any state (reference §7.1).
+// project, in any state (README §6).
 func (s *Server) resolveRegistry(projectID, value string) *object {
 	n := parseID(value)
 	if n <= 0 {
@@ -759,7 +759,7 @@ func (s *Server) resolveRegistry(projectID, value string) *object {
 	return nil
 }
 
-// createCredential validates in the order of item 12 and creates.
+// createCredential validates in the order of README §6 and creates.
 func (s *Server) createCredential(tx *txn, a auth, body map[string]any) (*object, *APIError) {
 	vals, err := convert(body, []string{"registryId", "email", "name", "description", "publicValue", "secretValue"})
 	if err != nil {
@@ -818,7 +818,7 @@ func (s *Server) createRegistry(tx *txn, a auth, body map[string]any) (*object, 
 	return o, nil
 }
 
-// update applies PUT (reference §3.4): field checks, then 404, then a
+// update applies PUT (README §7): field checks, then 404, then a
 // synchronous write of the updatable fields, whatever the state.
 func (s *Server) update(a auth, typ, id string, body map[string]any) (*object, *APIError) {
 	fields := []string{"email", "name", "description", "publicValue", "secretValue"}

@@ -183,7 +183,7 @@ func nullIfEmpty(s string) any {
 	return s
 }
 
-// errorBody is the JSON of an error (reference §5.1).
+// errorBody is the JSON of an error (README §9).
 func errorBody(e *APIError) jobj {
 	out := jobj{{"id", newUUID()}, {"type", "error"}, {"links", jobj{}}, {"actions", jobj{}},
 		{"baseType", "error"}, {"status", e.Status}, {"code", e.Code}}

@@ -12,13 +12,13 @@ type fieldDef struct {
 	nullable bool
 	unique   bool
 	// readOnCreateOnly: the value is only returned in POST responses
-	// (reference §4); the projectadmin role reads it everywhere.
+	// (README §11); the projectadmin role reads it everywhere.
 	readOnCreateOnly bool
 	minLength        int // 0 = none
 	maxLength        int // 0 = none
 	options          []string
 	def              any // the default; nil = none
-	// adminOnly fields are only in the schemas of the admin role (§1.2).
+	// adminOnly fields are only in the schemas of the admin role (README §12).
 	adminOnly bool
 }
 
@@ -56,7 +56,7 @@ func withCommon(fields ...fieldDef) []fieldDef {
 }
 
 // adminFields are the fields of registry and registryCredential that exist
-// only in the admin roles' schemas (reference §1.2).
+// only in the admin roles' schemas (README §12).
 var adminFields = []fieldDef{
 	{name: "data", typ: "map[json]", nullable: true, adminOnly: true},
 	{name: "removeTime", typ: "date", nullable: true, adminOnly: true},

@@ -182,7 +182,7 @@ func TestSchemaFields(t *testing.T) {
 				}
 			}
 		}
-		// the credential schema has the fields of reference §1.2, no more
+		// the credential schema has the fields of README §12, no more
 		expectKeys(t, fieldsOf(t, all[typeCredential]), "accountId", "created", "description", "email", "id", "kind", "name",
 			"publicValue", "registryId", "removed", "secretValue", "state", "transitioning", "transitioningMessage",
 			"transitioningProgress", "uuid")

@@ -49,9 +49,9 @@
 // is waited before the request is processed. /_sim/stats is never faulted,
 // delayed or counted.
 //
-// Simplifications and choices, where the reference leaves room:
-//   - no 409 Conflict (item 28) and no auto-purge of removed objects
-//     (item 29): a removed object stays removed until purged by an action;
+// Simplifications and choices, where Cattle leaves room (README §16):
+//   - no 409 Conflict and no auto-purge of removed objects: a removed
+//     object stays removed until purged by an action;
 //   - environment keys of a project removed by RemoveProject get 403;
 //   - query-string parameters are not merged into create bodies;
 //   - string filters (eq, ne, prefix, like) are case-sensitive; dates are
@@ -96,7 +96,7 @@ type Options struct {
 	// defaults "simaccesskey" / "simsecretkey".
 	AccessKey string
 	SecretKey string
-	// AccessControlOff turns access control off (reference §6): a request
+	// AccessControlOff turns access control off (README §10): a request
 	// with a valid key still acts as that key's own account, as in Cattle,
 	// where the key lookup runs before the admin fallback; a request without
 	// a key, with an unknown access key or a wrong secret is the admin

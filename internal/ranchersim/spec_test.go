@@ -8,6 +8,9 @@ import (
 	"time"
 )
 
+// The spec tests check README.md section by section; each subtest is named
+// "§N/<behaviour>" after the section it checks.
+
 var credentialKeys = []string{"id", "type", "links", "actions", "baseType", "name", "state",
 	"accountId", "created", "createdTS", "description", "email", "kind", "publicValue", "registryId",
 	"removed", "secretValue", "transitioning", "transitioningMessage", "transitioningProgress", "uuid"}
@@ -16,7 +19,7 @@ func TestRoutingAndEnvelope(t *testing.T) {
 	s, c := fixture(t, Options{})
 	id := newCred(t, s, c, "")
 
-	t.Run("item 1: type names resolve case-insensitively, singular and plural", func(t *testing.T) {
+	t.Run("§2/type names resolve case-insensitively, singular and plural", func(t *testing.T) {
 		for _, p := range []string{
 			"/v1/projects/1a5/registryCredentials", "/v1/projects/1a5/registrycredentials",
 			"/v1/projects/1a5/registryCredential", "/v1/projects/1a5/REGISTRYCREDENTIALS",
@@ -40,7 +43,7 @@ func TestRoutingAndEnvelope(t *testing.T) {
 		}
 		expectStatus(t, c.get("/v1/projects/1a5/registryCredentials/"+id), 200)
 	})
-	t.Run("item 1: actions at /{id}?action=x and /{id}/?action=x", func(t *testing.T) {
+	t.Run("§2/actions at /{id}?action=x and /{id}/?action=x", func(t *testing.T) {
 		r := c.post(cred+"/"+id+"?action=deactivate", "")
 		expectStatus(t, r, 202)
 		waitState(t, s, id, "inactive")
@@ -48,7 +51,7 @@ func TestRoutingAndEnvelope(t *testing.T) {
 		expectStatus(t, r, 202)
 		waitState(t, s, id, "active")
 	})
-	t.Run("item 2: X-API-Schemas, Content-Type and account headers", func(t *testing.T) {
+	t.Run("§2/X-API-Schemas, Content-Type and account headers", func(t *testing.T) {
 		cases := []struct {
 			path, schemas string
 		}{
@@ -83,7 +86,7 @@ func TestRoutingAndEnvelope(t *testing.T) {
 			t.Fatalf("404 headers %v", r.header)
 		}
 	})
-	t.Run("item 2: account kinds user and admin", func(t *testing.T) {
+	t.Run("§2/account kinds user and admin", func(t *testing.T) {
 		s.AddAccountKey("userkey", "usersecret", false, map[string]string{"1a5": "owner"})
 		s.AddAccountKey("adminkey", "adminsecret", true, nil)
 		r := c.as("userkey", "usersecret").get(cred)
@@ -97,7 +100,7 @@ func TestRoutingAndEnvelope(t *testing.T) {
 			t.Fatalf("admin key headers %v", r.header)
 		}
 	})
-	t.Run("item 3: GET /v1 is the apiVersion", func(t *testing.T) {
+	t.Run("§2/GET /v1 is the apiVersion", func(t *testing.T) {
 		r := c.get("/v1")
 		expectStatus(t, r, 200)
 		if r.body["type"] != "apiVersion" || r.body["id"] != "v1" {
@@ -117,7 +120,7 @@ func TestRoutingAndEnvelope(t *testing.T) {
 			t.Fatalf("%s", r.raw)
 		}
 	})
-	t.Run("item 3: GET /v1/projects/{pid} is the project itself", func(t *testing.T) {
+	t.Run("§2/GET /v1/projects/{pid} is the project itself", func(t *testing.T) {
 		r := c.get("/v1/projects/1a5")
 		expectStatus(t, r, 200)
 		if r.body["type"] != "project" || r.body["id"] != "1a5" || r.body["name"] != "Default" || r.body["state"] != "active" {
@@ -132,7 +135,7 @@ func TestRoutingAndEnvelope(t *testing.T) {
 			t.Fatalf("projects %v", got)
 		}
 	})
-	t.Run("item 3: schema documents", func(t *testing.T) {
+	t.Run("§12/schema documents", func(t *testing.T) {
 		for _, scope := range []string{"", "/projects/1a5"} {
 			r := c.get("/v1" + scope + "/schemas")
 			expectStatus(t, r, 200)
@@ -195,7 +198,7 @@ func TestRoutingAndEnvelope(t *testing.T) {
 		}
 		expectError(t, c.get("/v1/schemas/nope"), 404, "Not Found", "")
 	})
-	t.Run("item 4: ids, lower-cased URLs, links and action URLs", func(t *testing.T) {
+	t.Run("§3/ids, lower-cased URLs, links and action URLs", func(t *testing.T) {
 		r := c.get("/v1/projects/1A5/registryCredentials/" + id)
 		expectStatus(t, r, 200)
 		if !strings.HasPrefix(id, "1c") {
@@ -235,7 +238,7 @@ func TestRoutingAndEnvelope(t *testing.T) {
 			t.Fatalf("%s", r.raw)
 		}
 	})
-	t.Run("item 5: resource JSON has every key, in order, unset ones null", func(t *testing.T) {
+	t.Run("§3/resource JSON has every key, in order, unset ones null", func(t *testing.T) {
 		r := c.mustStatus(c.post(cred, `{"registryId":"1sp1","email":"e@x"}`), 201)
 		if got := topKeys(t, r.raw); !reflect.DeepEqual(got, credentialKeys) {
 			t.Fatalf("keys %v\nwant %v", got, credentialKeys)
@@ -263,7 +266,7 @@ func TestRoutingAndEnvelope(t *testing.T) {
 			t.Fatalf("uuid %v", r.body["uuid"])
 		}
 	})
-	t.Run("item 5: removedTS appears with removed", func(t *testing.T) {
+	t.Run("§3/removedTS appears with removed", func(t *testing.T) {
 		x := newCred(t, s, c, "")
 		c.mustStatus(c.action(cred+"/"+x, "deactivate"), 202)
 		waitState(t, s, x, "inactive")
@@ -282,7 +285,7 @@ func TestRoutingAndEnvelope(t *testing.T) {
 			t.Fatalf("keys %v", keys)
 		}
 	})
-	t.Run("item 6: transitioning fields", func(t *testing.T) {
+	t.Run("§3/transitioning fields", func(t *testing.T) {
 		x := newCred(t, s, c, "")
 		r := c.get(cred + "/" + x)
 		if r.body["transitioning"] != "no" || r.body["transitioningMessage"] != nil || r.body["transitioningProgress"] != nil {
@@ -313,13 +316,13 @@ func TestAuthAndScope(t *testing.T) {
 	s.AddAccountKey("admin", "as", true, nil)
 	id := newCred(t, s, c, "")
 
-	t.Run("item 7: basic auth with environment and account keys", func(t *testing.T) {
+	t.Run("§10/basic auth with environment and account keys", func(t *testing.T) {
 		expectStatus(t, c.get(cred), 200)
 		expectStatus(t, other.get("/v1/registrycredentials"), 200)
 		expectStatus(t, c.as("member", "ms").get(cred), 200)
 		expectStatus(t, c.as("admin", "as").get(cred), 200)
 	})
-	t.Run("item 8: 401 with WWW-Authenticate", func(t *testing.T) {
+	t.Run("§10/401 with WWW-Authenticate", func(t *testing.T) {
 		for _, cl := range []*apiClient{c.anonymous(), c.as(DefaultAccessKey, "wrong"), c.as("nokey", "x")} {
 			r := cl.get(cred)
 			expectError(t, r, 401, "Unauthorized", "")
@@ -333,7 +336,7 @@ func TestAuthAndScope(t *testing.T) {
 			t.Fatal("challenge despite X-API-No-Challenge")
 		}
 	})
-	t.Run("item 8: access control off makes requests without a valid key admin", func(t *testing.T) {
+	t.Run("§10/access control off makes requests without a valid key admin", func(t *testing.T) {
 		s2, base := NewTestServer(t, Options{AccessControlOff: true})
 		if _, err := s2.CreateRegistry("1a5", "r.example.com"); err != nil {
 			t.Fatal(err)
@@ -352,7 +355,7 @@ func TestAuthAndScope(t *testing.T) {
 		expectStatus(t, c2.as("bad", "keys").get(cred), 200)
 		expectError(t, c2.with("X-ENFORCE-AUTHENTICATION", "true").get(cred), 401, "Unauthorized", "")
 	})
-	t.Run("item 9: project from path, header, query", func(t *testing.T) {
+	t.Run("§10/project from path, header, query", func(t *testing.T) {
 		m := c.as("member", "ms")
 		for _, r := range []reply{
 			m.get(cred),
@@ -379,7 +382,7 @@ func TestAuthAndScope(t *testing.T) {
 			t.Fatalf("%s", r.raw)
 		}
 	})
-	t.Run("item 9: 403 for projects out of reach", func(t *testing.T) {
+	t.Run("§10/403 for projects out of reach", func(t *testing.T) {
 		cases := []struct {
 			name string
 			r    reply
@@ -396,7 +399,7 @@ func TestAuthAndScope(t *testing.T) {
 			t.Run(tc.name, func(t *testing.T) { expectError(t, tc.r, 403, "Forbidden", "") })
 		}
 	})
-	t.Run("item 10: another project's credential is 404; accountId is forced", func(t *testing.T) {
+	t.Run("§10/another project's credential is 404; accountId is forced", func(t *testing.T) {
 		expectError(t, other.get("/v1/registrycredentials/"+id), 404, "Not Found", "")
 		expectError(t, other.put("/v1/registrycredentials/"+id, `{"name":"x"}`), 404, "Not Found", "")
 		expectError(t, other.del("/v1/registrycredentials/"+id), 404, "Not Found", "")
@@ -409,7 +412,7 @@ func TestAuthAndScope(t *testing.T) {
 			t.Fatal("other project lists our credentials")
 		}
 	})
-	t.Run("item 9: removed project gives 403", func(t *testing.T) {
+	t.Run("§10/removed project gives 403", func(t *testing.T) {
 		s.AddEnvironmentKey("1a8", "k8", "s8")
 		s.AddAccountKey("m8", "s8", false, map[string]string{"1a8": "owner"})
 		expectStatus(t, c.as("k8", "s8").get("/v1/registrycredentials"), 200)
@@ -425,19 +428,19 @@ func TestCreate(t *testing.T) {
 	otherReg, _ := s.CreateRegistry("1a7", "registry.example.com")
 	long := func(n int) string { return strings.Repeat("x", n) }
 
-	t.Run("item 11: invalid JSON is 400 InvalidBodyContent", func(t *testing.T) {
+	t.Run("§6/invalid JSON is 400 InvalidBodyContent", func(t *testing.T) {
 		for _, body := range []string{`{`, `not json`, `[1,2]`, `"str"`, `{"email":"x"} trailing`} {
 			expectError(t, c.post(cred, body), 400, "InvalidBodyContent", "")
 		}
 	})
-	t.Run("item 11: unknown and read-only keys are ignored", func(t *testing.T) {
+	t.Run("§6/unknown and read-only keys are ignored", func(t *testing.T) {
 		r := c.mustStatus(c.post(cred, `{"registryId":"1sp1","email":"x","id":"1c999","state":"active","kind":"foo","accountId":"1a7","uuid":"u","created":"x","bogus":1}`), 201)
 		if r.body["id"] == "1c999" || r.body["state"] != "registering" || r.body["kind"] != "registryCredential" ||
 			r.body["accountId"] != "1a5" || r.body["uuid"] == "u" {
 			t.Fatalf("%s", r.raw)
 		}
 	})
-	t.Run("item 12: validation order", func(t *testing.T) {
+	t.Run("§6/validation order", func(t *testing.T) {
 		cases := []struct {
 			name, body, code, field string
 		}{
@@ -466,12 +469,12 @@ func TestCreate(t *testing.T) {
 			t.Run(tc.name, func(t *testing.T) { expectError(t, c.post(cred, tc.body), 422, tc.code, tc.field) })
 		}
 	})
-	t.Run("item 12: limits themselves are accepted", func(t *testing.T) {
+	t.Run("§6/limits themselves are accepted", func(t *testing.T) {
 		body := fmt.Sprintf(`{"registryId":"1sp1","email":"x","name":%q,"description":%q,"publicValue":%q,"secretValue":%q}`,
 			long(255), long(1024), long(4096), long(4096))
 		expectStatus(t, c.post(cred, body), 201)
 	})
-	t.Run("item 12: registryId resolves in any registry state and by bare number", func(t *testing.T) {
+	t.Run("§6/registryId resolves in any registry state and by bare number", func(t *testing.T) {
 		rid, _ := s.CreateRegistry("1a5", "removed.example.com")
 		for _, a := range []string{"deactivate", "remove"} {
 			if err := s.Act(rid, a); err != nil {
@@ -485,7 +488,7 @@ func TestCreate(t *testing.T) {
 			t.Fatalf("registryId %v", r.body["registryId"])
 		}
 	})
-	t.Run("item 13: no uniqueness", func(t *testing.T) {
+	t.Run("§6/no uniqueness", func(t *testing.T) {
 		body := `{"registryId":"1sp1","email":"dup@x","name":"dup","publicValue":"dup"}`
 		a := c.mustStatus(c.post(cred, body), 201)
 		b := c.mustStatus(c.post(cred, body), 201)
@@ -493,7 +496,7 @@ func TestCreate(t *testing.T) {
 			t.Fatal("same id")
 		}
 	})
-	t.Run("item 14: 201 body in registering with the secret echoed", func(t *testing.T) {
+	t.Run("§6/201 body in registering with the secret echoed", func(t *testing.T) {
 		r := c.mustStatus(c.post(cred, `{"registryId":"1sp1","email":"me@x","secretValue":"s3cret","name":"n"}`), 201)
 		b := r.body
 		if b["state"] != "registering" || b["transitioning"] != "yes" || b["transitioningMessage"] != "In Progress" ||
@@ -503,7 +506,7 @@ func TestCreate(t *testing.T) {
 		}
 		expectKeys(t, obj(t, b["actions"]), "activate", "deactivate", "remove")
 	})
-	t.Run("item 15: registering → activating → active, never inactive", func(t *testing.T) {
+	t.Run("§4/registering → activating → active, never inactive", func(t *testing.T) {
 		s.SetTransitionDelay(60 * time.Millisecond)
 		defer s.SetTransitionDelay(0)
 		r := c.mustStatus(c.post(cred, `{"registryId":"1sp1","email":"x"}`), 201)
@@ -527,7 +530,7 @@ func TestCreate(t *testing.T) {
 			t.Fatalf("states %v", seen)
 		}
 	})
-	t.Run("item 15: delay 0 completes right after the response", func(t *testing.T) {
+	t.Run("§4/delay 0 completes right after the response", func(t *testing.T) {
 		r := c.mustStatus(c.post(cred, `{"registryId":"1sp1","email":"x"}`), 201)
 		waitState(t, s, r.body["id"].(string), "active")
 	})
@@ -556,7 +559,7 @@ func TestReadAndList(t *testing.T) {
 	}
 	waitState(t, s, ids[2], "inactive")
 
-	t.Run("item 16: GET in any state, secretValue null", func(t *testing.T) {
+	t.Run("§7/GET in any state, secretValue null", func(t *testing.T) {
 		for i, id := range ids {
 			r := c.get(cred + "/" + id)
 			expectStatus(t, r, 200)
@@ -592,7 +595,7 @@ func TestReadAndList(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
-	t.Run("item 17: collection shape, removed hidden", func(t *testing.T) {
+	t.Run("§8/collection shape, removed hidden", func(t *testing.T) {
 		r := c.get(cred)
 		expectStatus(t, r, 200)
 		wantTop := []string{"type", "resourceType", "links", "createTypes", "actions", "data", "sortLinks",
@@ -644,7 +647,7 @@ func TestReadAndList(t *testing.T) {
 			t.Fatalf("%v", got)
 		}
 	})
-	t.Run("item 18: filters", func(t *testing.T) {
+	t.Run("§8/filters", func(t *testing.T) {
 		created := c.get(cred + "/" + ids[0]).body["created"].(string)
 		createdTS := int64(c.get(cred + "/" + ids[0]).body["createdTS"].(float64))
 		cases := []struct {
@@ -698,7 +701,7 @@ func TestReadAndList(t *testing.T) {
 			t.Fatal("email in filters")
 		}
 	})
-	t.Run("item 19: sort", func(t *testing.T) {
+	t.Run("§8/sort", func(t *testing.T) {
 		r := c.get(cred + "?sort=name&order=desc")
 		if got, want := idsOf(t, r), []string{ids[2], ids[1], ids[0], ids[4]}; !reflect.DeepEqual(got, want) {
 			t.Fatalf("ids %v, want %v", got, want)
@@ -720,7 +723,7 @@ func TestReadAndList(t *testing.T) {
 			t.Fatalf("unsortable field: %s", r.raw)
 		}
 	})
-	t.Run("item 20: pagination", func(t *testing.T) {
+	t.Run("§8/pagination", func(t *testing.T) {
 		r := c.get(cred + "?limit=2&name_prefix=cred")
 		p := obj(t, r.body["pagination"])
 		next := c.base + cred + "?limit=2&name_prefix=cred&marker=m2"
@@ -738,7 +741,7 @@ func TestReadAndList(t *testing.T) {
 			}
 		}
 	})
-	t.Run("item 20: default limit 100 and max 3000 over many rows", func(t *testing.T) {
+	t.Run("§8/default limit 100 and max 3000 over many rows", func(t *testing.T) {
 		s3, base := NewTestServer(t, Options{})
 		reg, _ := s3.CreateRegistry("1a5", "r")
 		c3 := newClient(t, base)
@@ -762,7 +765,7 @@ func TestReadAndList(t *testing.T) {
 func TestUpdateActionsDelete(t *testing.T) {
 	s, c := fixture(t, Options{})
 
-	t.Run("item 21: updatable fields; registryId and others ignored", func(t *testing.T) {
+	t.Run("§7/updatable fields; registryId and others ignored", func(t *testing.T) {
 		id := newCred(t, s, c, "")
 		reg2, _ := s.CreateRegistry("1a5", "two")
 		r := c.put(cred+"/"+id, `{"name":"n","description":"d","email":"new@x","publicValue":"pv","secretValue":"sv",
@@ -800,7 +803,7 @@ func TestUpdateActionsDelete(t *testing.T) {
 		expectError(t, c.put(cred+"/1c999", `{"name":"x"}`), 404, "Not Found", "")
 		expectError(t, c.put(cred+"/"+id, `{`), 400, "InvalidBodyContent", "")
 	})
-	t.Run("item 22: PUT in every state, state unchanged", func(t *testing.T) {
+	t.Run("§7/PUT in every state, state unchanged", func(t *testing.T) {
 		states := []struct {
 			state   string
 			prepare func(id string)
@@ -848,7 +851,7 @@ func TestUpdateActionsDelete(t *testing.T) {
 			})
 		}
 	})
-	t.Run("item 23: InvalidAction, 404, ActionNotAvailable", func(t *testing.T) {
+	t.Run("§5/InvalidAction, 404, ActionNotAvailable", func(t *testing.T) {
 		id := newCred(t, s, c, "")
 		expectError(t, c.action(cred+"/"+id, "restore"), 422, "InvalidAction", "action")
 		expectError(t, c.action(cred+"/"+id, "bogus"), 422, "InvalidAction", "action")
@@ -862,7 +865,7 @@ func TestUpdateActionsDelete(t *testing.T) {
 		waitState(t, s, id, "inactive")
 		expectError(t, c.action(cred+"/"+id, "deactivate"), 422, "ActionNotAvailable", "action")
 	})
-	t.Run("item 24: transitions return 202 with the secret echoed", func(t *testing.T) {
+	t.Run("§5/transitions return 202 with the secret echoed", func(t *testing.T) {
 		id := newCred(t, s, c, `{"registryId":"1sp1","email":"x","secretValue":"topsecret"}`)
 		steps := []struct{ action, through, done string }{
 			{"update", "updating-active", "active"},
@@ -886,7 +889,7 @@ func TestUpdateActionsDelete(t *testing.T) {
 			t.Fatal("removed not set")
 		}
 	})
-	t.Run("item 24: deactivate from registering and activating; remove from registering", func(t *testing.T) {
+	t.Run("§4/deactivate from registering and activating; remove from registering", func(t *testing.T) {
 		s.HangNextTransition("")
 		id := c.mustStatus(c.post(cred, `{"registryId":"1sp1","email":"x"}`), 201).body["id"].(string)
 		r := c.action(cred+"/"+id, "deactivate")
@@ -904,7 +907,7 @@ func TestUpdateActionsDelete(t *testing.T) {
 		c.mustStatus(c.action(cred+"/"+id2, "remove"), 202)
 		waitState(t, s, id2, "removed")
 	})
-	t.Run("item 25: DELETE from registering, inactive, updating-* → 200 removing → removed", func(t *testing.T) {
+	t.Run("§7/DELETE from registering, inactive, updating-* → 200 removing → removed", func(t *testing.T) {
 		mk := map[string]func() string{
 			"registering": func() string {
 				s.HangNextTransition("")
@@ -941,7 +944,7 @@ func TestUpdateActionsDelete(t *testing.T) {
 			})
 		}
 	})
-	t.Run("item 26: DELETE of removed or removing is 200", func(t *testing.T) {
+	t.Run("§7/DELETE of removed or removing is 200", func(t *testing.T) {
 		id := newCred(t, s, c, "")
 		_ = s.Act(id, "deactivate")
 		s.HangNextTransition(id)
@@ -959,7 +962,7 @@ func TestUpdateActionsDelete(t *testing.T) {
 			t.Fatalf("%s", r.raw)
 		}
 	})
-	t.Run("item 27: DELETE in active, activating, deactivating, purging, purged → 405", func(t *testing.T) {
+	t.Run("§7/DELETE in active, activating, deactivating, purging, purged → 405", func(t *testing.T) {
 		prep := map[string]func(id string){
 			"active":       func(string) {},
 			"activating":   func(id string) { _ = s.Act(id, "deactivate"); s.HangNextTransition(id); _ = s.Act(id, "activate") },
@@ -986,13 +989,13 @@ func TestUpdateActionsDelete(t *testing.T) {
 			})
 		}
 	})
-	t.Run("item 28 (MAY, not modelled): actions during a transition follow the table, no 409", func(t *testing.T) {
+	t.Run("§16/no 409: actions during a transition follow the table", func(t *testing.T) {
 		s.HangNextTransition("")
 		id := c.mustStatus(c.post(cred, `{"registryId":"1sp1","email":"x"}`), 201).body["id"].(string)
 		expectStatus(t, c.action(cred+"/"+id, "deactivate"), 202)
 		waitState(t, s, id, "inactive")
 	})
-	t.Run("item 29 (MAY, off): removed credentials are not purged by themselves", func(t *testing.T) {
+	t.Run("§16/no auto-purge: removed credentials are not purged by themselves", func(t *testing.T) {
 		id := newCred(t, s, c, "")
 		_ = s.Act(id, "deactivate")
 		_ = s.Act(id, "remove")
@@ -1001,7 +1004,7 @@ func TestUpdateActionsDelete(t *testing.T) {
 			t.Fatalf("state %s", got.State)
 		}
 	})
-	t.Run("item 30: methods on collections and resources, unknown types", func(t *testing.T) {
+	t.Run("§2/methods on collections and resources, unknown types", func(t *testing.T) {
 		id := newCred(t, s, c, "")
 		expectError(t, c.put(cred, `{}`), 405, "Method not allowed", "")
 		expectError(t, c.del(cred), 405, "Method not allowed", "")
@@ -1024,7 +1027,7 @@ func TestRegistries(t *testing.T) {
 	regs := "/v1/projects/1a5/registries"
 	s.AddEnvironmentKey("1a7", "otherkey", "othersecret")
 
-	t.Run("item 31: registry shape", func(t *testing.T) {
+	t.Run("§13/registry shape", func(t *testing.T) {
 		r := c.mustStatus(c.post(regs, `{"serverAddress":"Quay.io","name":"quay","description":"d"}`), 201)
 		b := r.body
 		want := []string{"id", "type", "links", "actions", "baseType", "name", "state", "accountId", "blockDevicePath",
@@ -1054,13 +1057,13 @@ func TestRegistries(t *testing.T) {
 			t.Fatalf("filter %v", got)
 		}
 	})
-	t.Run("item 31: serverAddress validation", func(t *testing.T) {
+	t.Run("§13/serverAddress validation", func(t *testing.T) {
 		expectError(t, c.post(regs, `{}`), 422, "MissingRequired", "serverAddress")
 		expectError(t, c.post(regs, `{"serverAddress":null}`), 422, "NotNullable", "serverAddress")
 		expectError(t, c.post(regs, `{"serverAddress":""}`), 422, "MinLengthExceeded", "serverAddress")
 		expectError(t, c.post(regs, `{"serverAddress":"x","name":"`+strings.Repeat("n", 256)+`"}`), 422, "MaxLengthExceeded", "name")
 	})
-	t.Run("item 31: duplicate serverAddress, case-insensitive, per project, until purged", func(t *testing.T) {
+	t.Run("§13/duplicate serverAddress, case-insensitive, per project, until purged", func(t *testing.T) {
 		id := c.mustStatus(c.post(regs, `{"serverAddress":"dup.example.com"}`), 201).body["id"].(string)
 		expectError(t, c.post(regs, `{"serverAddress":"DUP.example.com"}`), 400, "ServerAddressUsed", "")
 		if _, err := s.CreateRegistry("1a5", "dup.EXAMPLE.com"); err == nil {
@@ -1078,7 +1081,7 @@ func TestRegistries(t *testing.T) {
 		waitState(t, s, id, "purged")
 		expectStatus(t, c.post(regs, `{"serverAddress":"dup.example.com"}`), 201)
 	})
-	t.Run("item 31: registry lifecycle like credentials", func(t *testing.T) {
+	t.Run("§13/registry lifecycle like credentials", func(t *testing.T) {
 		id := c.mustStatus(c.post(regs, `{"serverAddress":"life.example.com"}`), 201).body["id"].(string)
 		waitState(t, s, id, "active")
 		expectError(t, c.del(regs+"/"+id), 405, "Method not allowed", "")
@@ -1096,7 +1099,7 @@ func TestRegistries(t *testing.T) {
 		c.mustStatus(c.action(regs+"/"+id, "purge"), 202)
 		waitState(t, s, id, "purged")
 	})
-	t.Run("item 32: purging a registry removes its credentials", func(t *testing.T) {
+	t.Run("§13/purging a registry removes its credentials", func(t *testing.T) {
 		s.SetTransitionDelay(2 * time.Millisecond)
 		defer s.SetTransitionDelay(0)
 		rid := c.mustStatus(c.post(regs, `{"serverAddress":"cascade.example.com"}`), 201).body["id"].(string)
@@ -1135,7 +1138,7 @@ func TestRoles(t *testing.T) {
 	other := c.as("otherkey", "othersecret")
 	oid := other.mustStatus(other.post("/v1/registrycredentials", `{"registryId":"`+reg7+`","email":"x"}`), 201).body["id"].(string)
 
-	t.Run("item 33: projectadmin sees secretValue everywhere", func(t *testing.T) {
+	t.Run("§11/projectadmin sees secretValue everywhere", func(t *testing.T) {
 		pa := c.as("padmin", "ps")
 		if r := pa.get(cred + "/" + id); r.body["secretValue"] != "hidden" {
 			t.Fatalf("%s", r.raw)
@@ -1147,12 +1150,12 @@ func TestRoles(t *testing.T) {
 			t.Fatalf("%s", r.raw)
 		}
 	})
-	t.Run("item 33: owner does not see secretValue on GET", func(t *testing.T) {
+	t.Run("§11/owner does not see secretValue on GET", func(t *testing.T) {
 		if r := c.as("owner", "os").get(cred + "/" + id); r.status != 200 || r.body["secretValue"] != nil {
 			t.Fatalf("%s", r.raw)
 		}
 	})
-	t.Run("item 33: readonly member: 405 on writes, no actions", func(t *testing.T) {
+	t.Run("§11/readonly member: 405 on writes, no actions", func(t *testing.T) {
 		ro := c.as("ro", "rs")
 		r := ro.get(cred + "/" + id)
 		expectStatus(t, r, 200)
@@ -1166,7 +1169,7 @@ func TestRoles(t *testing.T) {
 			t.Fatalf("%s", sc.raw)
 		}
 	})
-	t.Run("item 33: admin key without a project reads across projects, cannot create", func(t *testing.T) {
+	t.Run("§11/admin key without a project reads across projects, cannot create", func(t *testing.T) {
 		ad := c.as("admin", "as")
 		expectStatus(t, ad.get("/v1/registrycredentials/"+id), 200)
 		expectStatus(t, ad.get("/v1/registrycredentials/"+oid), 200)
@@ -1180,7 +1183,7 @@ func TestRoles(t *testing.T) {
 			t.Fatalf("projects %v", got)
 		}
 	})
-	t.Run("item 9: account key lists its member projects", func(t *testing.T) {
+	t.Run("§10/account key lists its member projects", func(t *testing.T) {
 		if got := idsOf(t, c.as("owner", "os").get("/v1/projects")); !reflect.DeepEqual(got, []string{"1a5"}) {
 			t.Fatalf("projects %v", got)
 		}

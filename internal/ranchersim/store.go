@@ -51,7 +51,7 @@ type object struct {
 	deleted    bool
 }
 
-// transitional states: the "from" side of every process (reference §1.1).
+// transitional states: the "from" side of every process (README §4).
 var transitional = map[string]bool{
 	"registering": true, "activating": true, "deactivating": true, "removing": true,
 	"purging": true, "updating-active": true, "updating-inactive": true,
@@ -60,7 +60,7 @@ var transitional = map[string]bool{
 // resourceActions in schema order.
 var resourceActions = []string{"update", "activate", "remove", "deactivate", "create", "purge"}
 
-// actionsByState is the table of reference §1.4: the actions shown, in order.
+// actionsByState is the table of README §5: the actions shown, in order.
 var actionsByState = map[string][]string{
 	"requested":         {"create", "deactivate", "remove"},
 	"registering":       {"activate", "deactivate", "remove"},
@@ -298,7 +298,7 @@ func (s *Server) advance(tx *txn, o *object, gen int) {
 }
 
 // cascadePurge moves each non-removed credential of a purged registry
-// through deactivate (if possible) and remove (reference §7.5, item 32).
+// through deactivate (if possible) and remove (README §13).
 func (s *Server) cascadePurge(tx *txn, reg *object) {
 	for _, c := range s.creds {
 		if c.registryID == reg.id && c.projectID == reg.projectID && c.removed == nil {
@@ -320,7 +320,7 @@ func (s *Server) deactivateThenRemove(tx *txn, o *object) {
 }
 
 // doAction runs action on o as POST ?action= would, after the checks of
-// reference §3.3 (InvalidAction, ActionNotAvailable). Must hold s.mu.
+// README §5 (InvalidAction, ActionNotAvailable). Must hold s.mu.
 func (s *Server) doAction(tx *txn, o *object, action string) *APIError {
 	if !isResourceAction(action) {
 		return validationError("InvalidAction", "action")
@@ -345,7 +345,7 @@ func (s *Server) doAction(tx *txn, o *object, action string) *APIError {
 	return nil
 }
 
-// doDelete applies DELETE to o (reference §3.3, items 25–27). Must hold s.mu.
+// doDelete applies DELETE to o (README §7). Must hold s.mu.
 func (s *Server) doDelete(tx *txn, o *object) *APIError {
 	switch o.state {
 	case "requested", "registering", "inactive", "updating-active", "updating-inactive":
