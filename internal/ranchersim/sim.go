@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MPL-2.0
+
 // Package ranchersim is an in-memory simulator of the Rancher 1.x (Cattle) v1
 // HTTP API, limited to what the Terraform provider uses: projects (read),
 // registries, registry credentials and the schema documents.
@@ -68,10 +70,8 @@ package ranchersim
 import (
 	"fmt"
 	"math/rand"
-	"net/http"
 	"net/http/httptest"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -120,124 +120,6 @@ type Options struct {
 	// MaxReceived bounds how many requests Received keeps (the latest ones);
 	// 0 keeps them all.
 	MaxReceived int
-}
-
-// Credential is a snapshot of a registry credential. Nullable API fields are
-// *string (nil = JSON null).
-type Credential struct {
-	ID                   string
-	ProjectID            string
-	RegistryID           string
-	Email                string
-	Name                 *string
-	Description          *string
-	PublicValue          *string
-	SecretValue          *string
-	UUID                 string
-	State                string
-	Transitioning        string // "yes", "no" or "error"
-	TransitioningMessage *string
-	Created              time.Time
-	Removed              *time.Time
-}
-
-// Registry is a snapshot of a registry. Nullable API fields are *string.
-type Registry struct {
-	ID                   string
-	ProjectID            string
-	ServerAddress        string
-	Name                 *string
-	Description          *string
-	UUID                 string
-	State                string
-	Transitioning        string
-	TransitioningMessage *string
-	Created              time.Time
-	Removed              *time.Time
-}
-
-// Request is one API request as received.
-type Request struct {
-	Method   string
-	Path     string
-	RawQuery string
-	Body     []byte
-	Header   http.Header
-}
-
-// Stats counts API requests (never /_sim ones) per route pattern.
-//
-// A route pattern is "<METHOD> <path>" where <path> is one of
-//
-//	/v1                               the API root
-//	[/v1/projects/{pid}]/<type>       a collection; <type> is registrycredentials,
-//	                                  registries, schemas or projects
-//	[/v1/projects/{pid}]/<type>/{id}  a resource (/v1/projects/{pid} for a project)
-//	…/<type>/{id}/<link>              a link: account, registry, images, instances,
-//	                                  credentials, or {link} for any other name
-//	…?action=<name>                   POST with ?action=: create, update, activate,
-//	                                  deactivate, remove, purge, or {action} for any
-//	                                  other name
-//
-// "[/v1/projects/{pid}]" stands for "/v1/projects/{pid}" when the URL names
-// the project and "/v1" when it does not. Anything else (an unknown type, a
-// path outside /v1) counts as "<METHOD> other". Examples:
-// "GET /v1/projects/{pid}/registrycredentials/{id}",
-// "POST /v1/projects/{pid}/registrycredentials/{id}?action=deactivate",
-// "GET /v1/registries".
-type Stats struct {
-	Total  int            `json:"total"`
-	Routes map[string]int `json:"routes"`
-}
-
-// APIError is the error returned by the out-of-band methods (Act, Delete,
-// CreateRegistry); it carries what the API would have answered.
-type APIError struct {
-	Status    int
-	Code      string
-	FieldName string
-}
-
-func (e *APIError) Error() string {
-	if e.FieldName != "" {
-		return fmt.Sprintf("%d %s (fieldName %s)", e.Status, e.Code, e.FieldName)
-	}
-	return fmt.Sprintf("%d %s", e.Status, e.Code)
-}
-
-var (
-	errNotFound      = &APIError{Status: 404, Code: "Not Found"}
-	errUnauthorized  = &APIError{Status: 401, Code: "Unauthorized"}
-	errForbidden     = &APIError{Status: 403, Code: "Forbidden"}
-	errNotAllowed    = &APIError{Status: 405, Code: "Method not allowed"}
-	errInvalidBody   = &APIError{Status: 400, Code: "InvalidBodyContent"}
-	errServerAddress = &APIError{Status: 400, Code: "ServerAddressUsed"}
-)
-
-func validationError(code, field string) *APIError {
-	return &APIError{Status: 422, Code: code, FieldName: field}
-}
-
-type project struct {
-	base
-	user bool // a user or admin account, not a project
-	name string
-}
-
-type keyKind string
-
-const (
-	kindProject keyKind = "project"
-	kindUser    keyKind = "user"
-	kindAdmin   keyKind = "admin"
-)
-
-type apiKey struct {
-	access, secret string
-	kind           keyKind
-	accountID      string // the key's own account: the project for environment keys
-	accountName    string
-	memberships    map[string]string
 }
 
 // Server is the simulator. It implements http.Handler.
@@ -320,106 +202,66 @@ func (s *Server) nowSec() time.Time {
 	return s.now().UTC().Truncate(time.Second)
 }
 
-// accountNum returns N of "1a<N>", or -1.
-func accountNum(id string) int64 {
-	if !strings.HasPrefix(id, "1a") {
-		return -1
-	}
-	n, err := strconv.ParseInt(id[2:], 10, 64)
-	if err != nil || n <= 0 {
-		return -1
-	}
-	return n
+// Credential is a snapshot of a registry credential. Nullable API fields are
+// *string (nil = JSON null).
+type Credential struct {
+	ID                   string
+	ProjectID            string
+	RegistryID           string
+	Email                string
+	Name                 *string
+	Description          *string
+	PublicValue          *string
+	SecretValue          *string
+	UUID                 string
+	State                string
+	Transitioning        string // "yes", "no" or "error"
+	TransitioningMessage *string
+	Created              time.Time
+	Removed              *time.Time
 }
 
-func (s *Server) addAccount(id, name, state string) *project {
-	id = strings.ToLower(id)
-	if p, ok := s.accounts[id]; ok {
-		return p
-	}
-	n := accountNum(id)
-	if n > s.nextAccount {
-		s.nextAccount = n
-	}
-	p := &project{base: base{num: n, id: id, state: state, uuid: newUUID(), created: s.nowSec()}, name: name}
-	s.accounts[id] = p
-	return p
+// Registry is a snapshot of a registry. Nullable API fields are *string.
+type Registry struct {
+	ID                   string
+	ProjectID            string
+	ServerAddress        string
+	Name                 *string
+	Description          *string
+	UUID                 string
+	State                string
+	Transitioning        string
+	TransitioningMessage *string
+	Created              time.Time
+	Removed              *time.Time
 }
 
-func (s *Server) newAccountID() string {
-	for {
-		s.nextAccount++
-		id := "1a" + strconv.FormatInt(s.nextAccount, 10)
-		if _, ok := s.accounts[id]; !ok {
-			return id
-		}
-	}
+// APIError is the error returned by the out-of-band methods (Act, Delete,
+// CreateRegistry); it carries what the API would have answered.
+type APIError struct {
+	Status    int
+	Code      string
+	FieldName string
 }
 
-// AddProject adds an active project (an "environment"), or renames and
-// reactivates an existing one. Ids should look like "1a<N>".
-func (s *Server) AddProject(id, name string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.addProjectLocked(id, name)
+func (e *APIError) Error() string {
+	if e.FieldName != "" {
+		return fmt.Sprintf("%d %s (fieldName %s)", e.Status, e.Code, e.FieldName)
+	}
+	return fmt.Sprintf("%d %s", e.Status, e.Code)
 }
 
-func (s *Server) addProjectLocked(id, name string) {
-	p := s.addAccount(id, name, "active")
-	p.name = name
-	p.state = "active"
-	p.removed = nil
-}
+var (
+	errNotFound      = &APIError{Status: 404, Code: "Not Found"}
+	errUnauthorized  = &APIError{Status: 401, Code: "Unauthorized"}
+	errForbidden     = &APIError{Status: 403, Code: "Forbidden"}
+	errNotAllowed    = &APIError{Status: 405, Code: "Method not allowed"}
+	errInvalidBody   = &APIError{Status: 400, Code: "InvalidBodyContent"}
+	errServerAddress = &APIError{Status: 400, Code: "ServerAddressUsed"}
+)
 
-// RemoveProject marks a project removed: every later request for it (by path,
-// header, query or through one of its environment keys) gets 403.
-func (s *Server) RemoveProject(id string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if p, ok := s.accounts[strings.ToLower(id)]; ok {
-		t := s.nowSec()
-		p.state = "removed"
-		p.removed = &t
-	}
-}
-
-// AddEnvironmentKey adds an environment (project) API key bound to
-// projectID; the project is created (named after its id) if new.
-func (s *Server) AddEnvironmentKey(projectID, access, secret string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	projectID = strings.ToLower(projectID)
-	if _, ok := s.accounts[projectID]; !ok {
-		s.addProjectLocked(projectID, projectID)
-	}
-	s.keys[access] = &apiKey{access: access, secret: secret, kind: kindProject,
-		accountID: projectID, accountName: s.accounts[projectID].name}
-}
-
-// AddAccountKey adds an account (user) API key with its own new user account
-// "1a<N>". memberships maps project id → role: "owner", "member",
-// "restricted", "readonly" or "projectadmin"; a member project that does not
-// exist yet is created (active, named after its id) before the user account
-// takes its id. admin makes it an admin key (access to every project).
-func (s *Server) AddAccountKey(access, secret string, admin bool, memberships map[string]string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	m := map[string]string{}
-	for k, v := range memberships {
-		k = strings.ToLower(k)
-		m[k] = v
-		if _, ok := s.accounts[k]; !ok {
-			s.addProjectLocked(k, k)
-		}
-	}
-	id := s.newAccountID()
-	s.addAccount(id, access, "active").user = true
-	kind := kindUser
-	if admin {
-		kind = kindAdmin
-	}
-	s.keys[access] = &apiKey{access: access, secret: secret, kind: kind, accountID: id,
-		accountName: access, memberships: m}
+func validationError(code, field string) *APIError {
+	return &APIError{Status: 422, Code: code, FieldName: field}
 }
 
 // CreateRegistry creates a registry out of band, immediately active, and
@@ -577,62 +419,4 @@ func (s *Server) SetTransitionDelay(d time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.delay = d
-}
-
-// SetFaultRate changes the fault rate at run time; the seeded random
-// sequence carries on.
-func (s *Server) SetFaultRate(rate float64) {
-	s.meta.Lock()
-	defer s.meta.Unlock()
-	s.faultRate = rate
-}
-
-// SetLatency changes the latency added before every reply.
-func (s *Server) SetLatency(d time.Duration) {
-	s.meta.Lock()
-	defer s.meta.Unlock()
-	s.latency = d
-}
-
-// Received returns a copy of every API request received (including those
-// answered by an injected fault), in arrival order; only the latest
-// MaxReceived ones when that option is set.
-func (s *Server) Received() []Request {
-	s.meta.Lock()
-	defer s.meta.Unlock()
-	recv := s.received
-	if s.maxRecv > 0 && len(recv) > s.maxRecv {
-		recv = recv[len(recv)-s.maxRecv:]
-	}
-	out := make([]Request, len(recv))
-	for i, r := range recv {
-		out[i] = Request{Method: r.Method, Path: r.Path, RawQuery: r.RawQuery,
-			Body: append([]byte(nil), r.Body...), Header: r.Header.Clone()}
-	}
-	return out
-}
-
-// ResetReceived forgets the requests received so far.
-func (s *Server) ResetReceived() {
-	s.meta.Lock()
-	defer s.meta.Unlock()
-	s.received = nil
-}
-
-// Stats returns the request counts, the same numbers as GET /_sim/stats.
-func (s *Server) Stats() Stats {
-	s.meta.Lock()
-	defer s.meta.Unlock()
-	out := Stats{Total: s.stats.Total, Routes: make(map[string]int, len(s.stats.Routes))}
-	for k, v := range s.stats.Routes {
-		out.Routes[k] = v
-	}
-	return out
-}
-
-// ResetStats sets every count back to zero.
-func (s *Server) ResetStats() {
-	s.meta.Lock()
-	defer s.meta.Unlock()
-	s.stats = Stats{Routes: map[string]int{}}
 }
