@@ -114,7 +114,7 @@ func (s *Server) keyFor(r *http.Request) *apiKey {
 	return key
 }
 
-func (s *Server) projectVisible(a auth, p *project) bool {
+func (s *Server) projectVisible(a auth, p *account) bool {
 	if !s.isProject(p) {
 		return false
 	}
@@ -149,22 +149,25 @@ const (
 	kindAdmin   keyKind = "admin"
 )
 
+// apiKey is an API key, stored under its access key (README §10).
 type apiKey struct {
-	access, secret string
-	kind           keyKind
-	accountID      string // the key's own account: the project for environment keys
-	accountName    string
-	memberships    map[string]string
+	secret      string
+	kind        keyKind
+	accountID   string // the key's own account: the project for environment keys
+	accountName string
+	memberships map[string]string // project id → role
 }
 
-type project struct {
+// account is a Cattle account "1a<N>": a project (an environment), a user
+// account or the admin account.
+type account struct {
 	base
 	user bool // a user or admin account, not a project
 	name string
 }
 
 // isProject tells projects from user accounts and the admin account.
-func (s *Server) isProject(p *project) bool {
+func (s *Server) isProject(p *account) bool {
 	return !p.user
 }
 
@@ -180,7 +183,7 @@ func accountNum(id string) int64 {
 	return n
 }
 
-func (s *Server) addAccount(id, name, state string) *project {
+func (s *Server) addAccount(id, name, state string) *account {
 	id = strings.ToLower(id)
 	if p, ok := s.accounts[id]; ok {
 		return p
@@ -189,7 +192,7 @@ func (s *Server) addAccount(id, name, state string) *project {
 	if n > s.nextAccount {
 		s.nextAccount = n
 	}
-	p := &project{base: base{num: n, id: id, state: state, uuid: newUUID(), created: s.nowSec()}, name: name}
+	p := &account{base: base{num: n, id: id, state: state, uuid: newUUID(), created: s.nowSec()}, name: name}
 	s.accounts[id] = p
 	return p
 }
@@ -240,7 +243,7 @@ func (s *Server) AddEnvironmentKey(projectID, access, secret string) {
 	if _, ok := s.accounts[projectID]; !ok {
 		s.addProjectLocked(projectID, projectID)
 	}
-	s.keys[access] = &apiKey{access: access, secret: secret, kind: kindProject,
+	s.keys[access] = &apiKey{secret: secret, kind: kindProject,
 		accountID: projectID, accountName: s.accounts[projectID].name}
 }
 
@@ -266,6 +269,6 @@ func (s *Server) AddAccountKey(access, secret string, admin bool, memberships ma
 	if admin {
 		kind = kindAdmin
 	}
-	s.keys[access] = &apiKey{access: access, secret: secret, kind: kind, accountID: id,
+	s.keys[access] = &apiKey{secret: secret, kind: kind, accountID: id,
 		accountName: access, memberships: m}
 }

@@ -109,7 +109,7 @@ func (o *object) value(f string) any {
 	return o.base.value(f)
 }
 
-func (p *project) value(f string) any {
+func (p *account) value(f string) any {
 	switch f {
 	case "name":
 		return p.name

@@ -296,7 +296,7 @@ func (s *Server) listObjects(a auth, v view, typ, path, rawQuery string, ofRegis
 
 func (s *Server) listProjects(a auth, v view, path, rawQuery string) jobj {
 	p := parseList(rawQuery, projectFilters)
-	var all []*project
+	var all []*account
 	for _, x := range s.accounts {
 		if s.projectVisible(a, x) {
 			all = append(all, x)
@@ -310,12 +310,12 @@ func (s *Server) listProjects(a auth, v view, path, rawQuery string) jobj {
 	page, more := p.apply(rows)
 	data := make([]any, len(page))
 	for i, x := range page {
-		data[i] = v.renderProject(x.(*project)) //nolint:forcetypeassert // rows holds only *project
+		data[i] = v.renderProject(x.(*account)) //nolint:forcetypeassert // rows holds only *account
 	}
 	return collection(typeProject, projectFilters, path, p, data, more)
 }
 
-func sortProjects(ps []*project) {
+func sortProjects(ps []*account) {
 	for i := 1; i < len(ps); i++ {
 		for j := i; j > 0 && ps[j].num < ps[j-1].num; j-- {
 			ps[j], ps[j-1] = ps[j-1], ps[j]

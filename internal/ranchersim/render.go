@@ -150,7 +150,7 @@ func (v view) renderRegistry(o *object) jobj {
 	return out
 }
 
-func (v view) renderProject(p *project) jobj {
+func (v view) renderProject(p *account) jobj {
 	self := strings.ToLower(v.base + "/v1/projects/" + p.id)
 	links := jobj{{"self", self}, {"registries", self + "/registries"},
 		{"registryCredentials", self + "/registrycredentials"}, {"schemas", self + "/schemas"}}

@@ -10,14 +10,12 @@ type fieldDef struct {
 	update   bool
 	required bool
 	nullable bool
-	unique   bool
 	// readOnCreateOnly: the value is only returned in POST responses
 	// (README §11); the projectadmin role reads it everywhere.
 	readOnCreateOnly bool
 	minLength        int // 0 = none
 	maxLength        int // 0 = none
 	options          []string
-	def              any // the default; nil = none
 	// adminOnly fields are only in the schemas of the admin role (README §12).
 	adminOnly bool
 }
@@ -187,15 +185,13 @@ func (v view) renderSchema(d *schemaDef) jobj {
 
 // renderField writes a field as gdapi's Field is serialised by Cattle:
 // description (always null here), create, update and readOnCreateOnly are
-// always there; unique, nullable and required only when true; default,
-// minLength, maxLength and options only when set.
+// always there; nullable and required only when true; minLength, maxLength
+// and options only when set (README §12). No field here is unique or has a
+// default, which Cattle would also write.
 func (v view) renderField(f *fieldDef, write bool) jobj {
 	fo := jobj{{"type", f.typ}, {"description", nil}, {"create", f.create && write}, {"update", f.update && write}}
 	if f.nullable {
 		fo = append(fo, kv{"nullable", true})
-	}
-	if f.unique {
-		fo = append(fo, kv{"unique", true})
 	}
 	if f.required {
 		fo = append(fo, kv{"required", true})
@@ -209,9 +205,6 @@ func (v view) renderField(f *fieldDef, write bool) jobj {
 	}
 	if f.options != nil {
 		fo = append(fo, kv{"options", f.options})
-	}
-	if f.def != nil {
-		fo = append(fo, kv{"default", f.def})
 	}
 	return fo
 }

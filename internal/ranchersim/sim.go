@@ -1,19 +1,26 @@
 // SPDX-License-Identifier: MPL-2.0
 
-// Package ranchersim is an in-memory simulator of the Rancher 1.x (Cattle) v1
-// HTTP API, limited to what the Terraform provider uses: projects (read),
-// registries, registry credentials and the schema documents.
+// Package ranchersim is an in-memory server of the Rancher 1.x (Cattle) v1
+// HTTP API for projects (read), registries, registry credentials and the
+// schema documents, answering as a real Cattle server answers any v1 client.
 //
-// It reproduces what the provider relies on in a real Cattle server: the
-// exact JSON shapes of resources, collections and
-// errors; collection filters, sorting and pagination; the credential state
-// machine with asynchronous transitions; HTTP Basic authentication with
-// environment keys and account keys; and the readOnCreateOnly rule for
-// secretValue.
+// README.md in this folder is its specification: the behaviour it follows,
+// in numbered sections with the Cattle sources of each, which comments and
+// tests cite as "README §N". In short:
+//   - the JSON of resources, collections and errors (README §3, §8, §9);
+//   - collection filters, sorting and pagination (§8);
+//   - the state machine of credentials and registries, with asynchronous
+//     transitions, actions and DELETE rules (§4, §5, §7);
+//   - creation and update with Cattle's validation (§6, §7, §13);
+//   - HTTP Basic authentication with environment, account and admin keys,
+//     project scope and roles, readOnCreateOnly secretValue (§10, §11);
+//   - the schema documents of each role (§12);
+//   - request counts (GET /_sim/stats, §14), injected faults and latency
+//     (§15).
 //
-// A Server is an http.Handler and is safe for concurrent use. Besides the API
-// (everything under /v1) it serves one extra route, GET /_sim/stats, which
-// returns request counts per route pattern (see Stats and RoutePatterns).
+// A Server is an http.Handler and is safe for concurrent use. Its Go API
+// (CreateRegistry, Act, Delete, AddProject, AddAccountKey, FailNextTransition,
+// Received, Stats, …) sets up and inspects its state out of band.
 //
 // Defaults (Options zero values):
 //
@@ -22,49 +29,10 @@
 //	SecretKey   "simsecretkey"
 //
 // Ids: projects and accounts "1a<N>" (1a1 is the admin account), registries
-// "1sp<N>", credentials "1c<N>", each from its own monotonic counter
-// starting at 1.
+// "1sp<N>", credentials "1c<N>", each from its own counter starting at 1.
 //
-// Roles: an environment key acts with the "project" role in its project. An
-// account key needs a project (path, X-API-Project-Id header or ?projectId=)
-// it is a member of (else 403), and acts with its membership role: owner,
-// member and restricted behave like an environment key; projectadmin also
-// sees secretValue on every read; readonly may only read (POST, PUT, DELETE
-// give 405, actions give 422 InvalidAction because its schema has none).
-// Without a project an account key is its own user account (role "user":
-// empty lists, 404 by id, 405 on create); an admin key (role "admin") reads
-// any object by id and lists across projects, and may not write. An admin
-// key with a project acts as an owner of it. GET /v1/projects lists the
-// projects a key reaches: its own, its memberships, or all for an admin.
-//
-// Access control off (Options.AccessControlOff): the key lookup runs first,
-// so a valid key acts as above; only requests without a key, with an
-// unknown access key, a wrong secret or a key of an inactive user account
-// become the admin account 1a1, and those get 401 instead when they send
-// "X-ENFORCE-AUTHENTICATION: true".
-//
-// Faults: each API request draws its fault decision from a random sequence
-// seeded by Options.Seed (two draws per request whatever the rate, so the
-// n-th request always gets the same decision). 503 and 429 (with
-// Retry-After: 1) are answered without acting on the request; 502 and a
-// dropped connection are answered after the request was processed. Latency
-// is waited before the request is processed. /_sim/stats is never faulted,
-// delayed or counted.
-//
-// Simplifications and choices, where Cattle leaves room (README §16):
-//   - no 409 Conflict and no auto-purge of removed objects: a removed
-//     object stays removed until purged by an action;
-//   - environment keys of a project removed by RemoveProject get 403;
-//   - query-string parameters are not merged into create bodies;
-//   - string filters (eq, ne, prefix, like) are case-sensitive; dates are
-//     stored to the second, as in the database; an unparsable date in a
-//     filter matches nothing;
-//   - body values that are objects or arrays give 422 InvalidFormat; numbers
-//     and booleans are taken as strings;
-//   - PUT checks its fields before looking the object up (422 before 404);
-//   - the project resource has a reduced field set and no actions; the
-//     images and instances links of a credential are empty collections;
-//   - GET /v1/projects/{pid} of a project the key cannot see is 404.
+// Where Cattle leaves room the simulator makes the choices listed in
+// README §16 (no 409 Conflict, no auto-purge, a fixed validation order, …).
 package ranchersim
 
 import (
@@ -129,7 +97,7 @@ type Server struct {
 	delay time.Duration
 	acOff bool
 
-	accounts map[string]*project // projects and user accounts, by id
+	accounts map[string]*account // projects and user accounts, by id
 	keys     map[string]*apiKey
 	objects  map[string]*object
 	creds    []*object // id order
@@ -170,7 +138,7 @@ func New(opts Options) *Server {
 		now:       now,
 		delay:     opts.TransitionDelay,
 		acOff:     opts.AccessControlOff,
-		accounts:  map[string]*project{},
+		accounts:  map[string]*account{},
 		keys:      map[string]*apiKey{},
 		objects:   map[string]*object{},
 		failNext:  map[string]string{},
