@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MPL-2.0
+
 package ranchersim
 
 import (
@@ -44,7 +46,7 @@ func (f filterField) allows(mod string) bool {
 	return false
 }
 
-// Filterable fields per type (reference §2.2), in alphabetical order.
+// Filterable fields per type (README §8), in alphabetical order.
 var (
 	credentialFilters = []filterField{
 		{"accountId", fkRef}, {"created", fkDate}, {"description", fkString}, {"id", fkID},
@@ -109,7 +111,7 @@ func (o *object) value(f string) any {
 	return o.base.value(f)
 }
 
-func (p *project) value(f string) any {
+func (p *account) value(f string) any {
 	switch f {
 	case "name":
 		return p.name
@@ -431,7 +433,7 @@ func withParams(pairs [][2]string, drop []string, add ...[2]string) string {
 	return strings.Join(parts, "&")
 }
 
-// collection renders a collection (reference §2.1). path is the request
+// collection renders a collection (README §8). path is the request
 // URL without its query.
 func collection(resourceType string, fields []filterField, path string, p listParams, data []any, more bool) jobj {
 	self := path

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MPL-2.0
+
 package ranchersim
 
 import (
@@ -111,7 +113,7 @@ func expectStatus(t testing.TB, r reply, want int) {
 }
 
 // expectError checks an error reply: status, code and (for 422) fieldName,
-// and the shape of reference §5.1.
+// and the shape of README §9.
 func expectError(t testing.TB, r reply, status int, code, fieldName string) {
 	t.Helper()
 	if r.status != status {

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MPL-2.0
+
 package ranchersim
 
 import (
@@ -150,7 +152,7 @@ func (v view) renderRegistry(o *object) jobj {
 	return out
 }
 
-func (v view) renderProject(p *project) jobj {
+func (v view) renderProject(p *account) jobj {
 	self := strings.ToLower(v.base + "/v1/projects/" + p.id)
 	links := jobj{{"self", self}, {"registries", self + "/registries"},
 		{"registryCredentials", self + "/registrycredentials"}, {"schemas", self + "/schemas"}}
@@ -183,7 +185,7 @@ func nullIfEmpty(s string) any {
 	return s
 }
 
-// errorBody is the JSON of an error (reference §5.1).
+// errorBody is the JSON of an error (README §9).
 func errorBody(e *APIError) jobj {
 	out := jobj{{"id", newUUID()}, {"type", "error"}, {"links", jobj{}}, {"actions", jobj{}},
 		{"baseType", "error"}, {"status", e.Status}, {"code", e.Code}}

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MPL-2.0
+
 package ranchersim
 
 import "strings"
@@ -10,15 +12,13 @@ type fieldDef struct {
 	update   bool
 	required bool
 	nullable bool
-	unique   bool
 	// readOnCreateOnly: the value is only returned in POST responses
-	// (reference §4); the projectadmin role reads it everywhere.
+	// (README §11); the projectadmin role reads it everywhere.
 	readOnCreateOnly bool
 	minLength        int // 0 = none
 	maxLength        int // 0 = none
 	options          []string
-	def              any // the default; nil = none
-	// adminOnly fields are only in the schemas of the admin role (§1.2).
+	// adminOnly fields are only in the schemas of the admin role (README §12).
 	adminOnly bool
 }
 
@@ -56,7 +56,7 @@ func withCommon(fields ...fieldDef) []fieldDef {
 }
 
 // adminFields are the fields of registry and registryCredential that exist
-// only in the admin roles' schemas (reference §1.2).
+// only in the admin roles' schemas (README §12).
 var adminFields = []fieldDef{
 	{name: "data", typ: "map[json]", nullable: true, adminOnly: true},
 	{name: "removeTime", typ: "date", nullable: true, adminOnly: true},
@@ -187,15 +187,13 @@ func (v view) renderSchema(d *schemaDef) jobj {
 
 // renderField writes a field as gdapi's Field is serialised by Cattle:
 // description (always null here), create, update and readOnCreateOnly are
-// always there; unique, nullable and required only when true; default,
-// minLength, maxLength and options only when set.
+// always there; nullable and required only when true; minLength, maxLength
+// and options only when set (README §12). No field here is unique or has a
+// default, which Cattle would also write.
 func (v view) renderField(f *fieldDef, write bool) jobj {
 	fo := jobj{{"type", f.typ}, {"description", nil}, {"create", f.create && write}, {"update", f.update && write}}
 	if f.nullable {
 		fo = append(fo, kv{"nullable", true})
-	}
-	if f.unique {
-		fo = append(fo, kv{"unique", true})
 	}
 	if f.required {
 		fo = append(fo, kv{"required", true})
@@ -209,9 +207,6 @@ func (v view) renderField(f *fieldDef, write bool) jobj {
 	}
 	if f.options != nil {
 		fo = append(fo, kv{"options", f.options})
-	}
-	if f.def != nil {
-		fo = append(fo, kv{"default", f.def})
 	}
 	return fo
 }

@@ -1,17 +1,26 @@
-// Package ranchersim is an in-memory simulator of the Rancher 1.x (Cattle) v1
-// HTTP API, limited to what the Terraform provider uses: projects (read),
-// registries, registry credentials and the schema documents.
+// SPDX-License-Identifier: MPL-2.0
+
+// Package ranchersim is an in-memory server of the Rancher 1.x (Cattle) v1
+// HTTP API for projects (read), registries, registry credentials and the
+// schema documents, answering as a real Cattle server answers any v1 client.
 //
-// It reproduces what the provider relies on in a real Cattle server: the
-// exact JSON shapes of resources, collections and
-// errors; collection filters, sorting and pagination; the credential state
-// machine with asynchronous transitions; HTTP Basic authentication with
-// environment keys and account keys; and the readOnCreateOnly rule for
-// secretValue.
+// README.md in this folder is its specification: the behaviour it follows,
+// in numbered sections with the Cattle sources of each, which comments and
+// tests cite as "README §N". In short:
+//   - the JSON of resources, collections and errors (README §3, §8, §9);
+//   - collection filters, sorting and pagination (§8);
+//   - the state machine of credentials and registries, with asynchronous
+//     transitions, actions and DELETE rules (§4, §5, §7);
+//   - creation and update with Cattle's validation (§6, §7, §13);
+//   - HTTP Basic authentication with environment, account and admin keys,
+//     project scope and roles, readOnCreateOnly secretValue (§10, §11);
+//   - the schema documents of each role (§12);
+//   - request counts (GET /_sim/stats, §14), injected faults and latency
+//     (§15).
 //
-// A Server is an http.Handler and is safe for concurrent use. Besides the API
-// (everything under /v1) it serves one extra route, GET /_sim/stats, which
-// returns request counts per route pattern (see Stats and RoutePatterns).
+// A Server is an http.Handler and is safe for concurrent use. Its Go API
+// (CreateRegistry, Act, Delete, AddProject, AddAccountKey, FailNextTransition,
+// Received, Stats, …) sets up and inspects its state out of band.
 //
 // Defaults (Options zero values):
 //
@@ -20,58 +29,17 @@
 //	SecretKey   "simsecretkey"
 //
 // Ids: projects and accounts "1a<N>" (1a1 is the admin account), registries
-// "1sp<N>", credentials "1c<N>", each from its own monotonic counter
-// starting at 1.
+// "1sp<N>", credentials "1c<N>", each from its own counter starting at 1.
 //
-// Roles: an environment key acts with the "project" role in its project. An
-// account key needs a project (path, X-API-Project-Id header or ?projectId=)
-// it is a member of (else 403), and acts with its membership role: owner,
-// member and restricted behave like an environment key; projectadmin also
-// sees secretValue on every read; readonly may only read (POST, PUT, DELETE
-// give 405, actions give 422 InvalidAction because its schema has none).
-// Without a project an account key is its own user account (role "user":
-// empty lists, 404 by id, 405 on create); an admin key (role "admin") reads
-// any object by id and lists across projects, and may not write. An admin
-// key with a project acts as an owner of it. GET /v1/projects lists the
-// projects a key reaches: its own, its memberships, or all for an admin.
-//
-// Access control off (Options.AccessControlOff): the key lookup runs first,
-// so a valid key acts as above; only requests without a key, with an
-// unknown access key, a wrong secret or a key of an inactive user account
-// become the admin account 1a1, and those get 401 instead when they send
-// "X-ENFORCE-AUTHENTICATION: true".
-//
-// Faults: each API request draws its fault decision from a random sequence
-// seeded by Options.Seed (two draws per request whatever the rate, so the
-// n-th request always gets the same decision). 503 and 429 (with
-// Retry-After: 1) are answered without acting on the request; 502 and a
-// dropped connection are answered after the request was processed. Latency
-// is waited before the request is processed. /_sim/stats is never faulted,
-// delayed or counted.
-//
-// Simplifications and choices, where the reference leaves room:
-//   - no 409 Conflict (item 28) and no auto-purge of removed objects
-//     (item 29): a removed object stays removed until purged by an action;
-//   - environment keys of a project removed by RemoveProject get 403;
-//   - query-string parameters are not merged into create bodies;
-//   - string filters (eq, ne, prefix, like) are case-sensitive; dates are
-//     stored to the second, as in the database; an unparsable date in a
-//     filter matches nothing;
-//   - body values that are objects or arrays give 422 InvalidFormat; numbers
-//     and booleans are taken as strings;
-//   - PUT checks its fields before looking the object up (422 before 404);
-//   - the project resource has a reduced field set and no actions; the
-//     images and instances links of a credential are empty collections;
-//   - GET /v1/projects/{pid} of a project the key cannot see is 404.
+// Where Cattle leaves room the simulator makes the choices listed in
+// README §16 (no 409 Conflict, no auto-purge, a fixed validation order, …).
 package ranchersim
 
 import (
 	"fmt"
 	"math/rand"
-	"net/http"
 	"net/http/httptest"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -96,7 +64,7 @@ type Options struct {
 	// defaults "simaccesskey" / "simsecretkey".
 	AccessKey string
 	SecretKey string
-	// AccessControlOff turns access control off (reference §6): a request
+	// AccessControlOff turns access control off (README §10): a request
 	// with a valid key still acts as that key's own account, as in Cattle,
 	// where the key lookup runs before the admin fallback; a request without
 	// a key, with an unknown access key or a wrong secret is the admin
@@ -122,124 +90,6 @@ type Options struct {
 	MaxReceived int
 }
 
-// Credential is a snapshot of a registry credential. Nullable API fields are
-// *string (nil = JSON null).
-type Credential struct {
-	ID                   string
-	ProjectID            string
-	RegistryID           string
-	Email                string
-	Name                 *string
-	Description          *string
-	PublicValue          *string
-	SecretValue          *string
-	UUID                 string
-	State                string
-	Transitioning        string // "yes", "no" or "error"
-	TransitioningMessage *string
-	Created              time.Time
-	Removed              *time.Time
-}
-
-// Registry is a snapshot of a registry. Nullable API fields are *string.
-type Registry struct {
-	ID                   string
-	ProjectID            string
-	ServerAddress        string
-	Name                 *string
-	Description          *string
-	UUID                 string
-	State                string
-	Transitioning        string
-	TransitioningMessage *string
-	Created              time.Time
-	Removed              *time.Time
-}
-
-// Request is one API request as received.
-type Request struct {
-	Method   string
-	Path     string
-	RawQuery string
-	Body     []byte
-	Header   http.Header
-}
-
-// Stats counts API requests (never /_sim ones) per route pattern.
-//
-// A route pattern is "<METHOD> <path>" where <path> is one of
-//
-//	/v1                               the API root
-//	[/v1/projects/{pid}]/<type>       a collection; <type> is registrycredentials,
-//	                                  registries, schemas or projects
-//	[/v1/projects/{pid}]/<type>/{id}  a resource (/v1/projects/{pid} for a project)
-//	…/<type>/{id}/<link>              a link: account, registry, images, instances,
-//	                                  credentials, or {link} for any other name
-//	…?action=<name>                   POST with ?action=: create, update, activate,
-//	                                  deactivate, remove, purge, or {action} for any
-//	                                  other name
-//
-// "[/v1/projects/{pid}]" stands for "/v1/projects/{pid}" when the URL names
-// the project and "/v1" when it does not. Anything else (an unknown type, a
-// path outside /v1) counts as "<METHOD> other". Examples:
-// "GET /v1/projects/{pid}/registrycredentials/{id}",
-// "POST /v1/projects/{pid}/registrycredentials/{id}?action=deactivate",
-// "GET /v1/registries".
-type Stats struct {
-	Total  int            `json:"total"`
-	Routes map[string]int `json:"routes"`
-}
-
-// APIError is the error returned by the out-of-band methods (Act, Delete,
-// CreateRegistry); it carries what the API would have answered.
-type APIError struct {
-	Status    int
-	Code      string
-	FieldName string
-}
-
-func (e *APIError) Error() string {
-	if e.FieldName != "" {
-		return fmt.Sprintf("%d %s (fieldName %s)", e.Status, e.Code, e.FieldName)
-	}
-	return fmt.Sprintf("%d %s", e.Status, e.Code)
-}
-
-var (
-	errNotFound      = &APIError{Status: 404, Code: "Not Found"}
-	errUnauthorized  = &APIError{Status: 401, Code: "Unauthorized"}
-	errForbidden     = &APIError{Status: 403, Code: "Forbidden"}
-	errNotAllowed    = &APIError{Status: 405, Code: "Method not allowed"}
-	errInvalidBody   = &APIError{Status: 400, Code: "InvalidBodyContent"}
-	errServerAddress = &APIError{Status: 400, Code: "ServerAddressUsed"}
-)
-
-func validationError(code, field string) *APIError {
-	return &APIError{Status: 422, Code: code, FieldName: field}
-}
-
-type project struct {
-	base
-	user bool // a user or admin account, not a project
-	name string
-}
-
-type keyKind string
-
-const (
-	kindProject keyKind = "project"
-	kindUser    keyKind = "user"
-	kindAdmin   keyKind = "admin"
-)
-
-type apiKey struct {
-	access, secret string
-	kind           keyKind
-	accountID      string // the key's own account: the project for environment keys
-	accountName    string
-	memberships    map[string]string
-}
-
 // Server is the simulator. It implements http.Handler.
 type Server struct {
 	mu    sync.Mutex
@@ -247,7 +97,7 @@ type Server struct {
 	delay time.Duration
 	acOff bool
 
-	accounts map[string]*project // projects and user accounts, by id
+	accounts map[string]*account // projects and user accounts, by id
 	keys     map[string]*apiKey
 	objects  map[string]*object
 	creds    []*object // id order
@@ -288,7 +138,7 @@ func New(opts Options) *Server {
 		now:       now,
 		delay:     opts.TransitionDelay,
 		acOff:     opts.AccessControlOff,
-		accounts:  map[string]*project{},
+		accounts:  map[string]*account{},
 		keys:      map[string]*apiKey{},
 		objects:   map[string]*object{},
 		failNext:  map[string]string{},
@@ -320,106 +170,66 @@ func (s *Server) nowSec() time.Time {
 	return s.now().UTC().Truncate(time.Second)
 }
 
-// accountNum returns N of "1a<N>", or -1.
-func accountNum(id string) int64 {
-	if !strings.HasPrefix(id, "1a") {
-		return -1
-	}
-	n, err := strconv.ParseInt(id[2:], 10, 64)
-	if err != nil || n <= 0 {
-		return -1
-	}
-	return n
+// Credential is a snapshot of a registry credential. Nullable API fields are
+// *string (nil = JSON null).
+type Credential struct {
+	ID                   string
+	ProjectID            string
+	RegistryID           string
+	Email                string
+	Name                 *string
+	Description          *string
+	PublicValue          *string
+	SecretValue          *string
+	UUID                 string
+	State                string
+	Transitioning        string // "yes", "no" or "error"
+	TransitioningMessage *string
+	Created              time.Time
+	Removed              *time.Time
 }
 
-func (s *Server) addAccount(id, name, state string) *project {
-	id = strings.ToLower(id)
-	if p, ok := s.accounts[id]; ok {
-		return p
-	}
-	n := accountNum(id)
-	if n > s.nextAccount {
-		s.nextAccount = n
-	}
-	p := &project{base: base{num: n, id: id, state: state, uuid: newUUID(), created: s.nowSec()}, name: name}
-	s.accounts[id] = p
-	return p
+// Registry is a snapshot of a registry. Nullable API fields are *string.
+type Registry struct {
+	ID                   string
+	ProjectID            string
+	ServerAddress        string
+	Name                 *string
+	Description          *string
+	UUID                 string
+	State                string
+	Transitioning        string
+	TransitioningMessage *string
+	Created              time.Time
+	Removed              *time.Time
 }
 
-func (s *Server) newAccountID() string {
-	for {
-		s.nextAccount++
-		id := "1a" + strconv.FormatInt(s.nextAccount, 10)
-		if _, ok := s.accounts[id]; !ok {
-			return id
-		}
-	}
+// APIError is the error returned by the out-of-band methods (Act, Delete,
+// CreateRegistry); it carries what the API would have answered.
+type APIError struct {
+	Status    int
+	Code      string
+	FieldName string
 }
 
-// AddProject adds an active project (an "environment"), or renames and
-// reactivates an existing one. Ids should look like "1a<N>".
-func (s *Server) AddProject(id, name string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.addProjectLocked(id, name)
+func (e *APIError) Error() string {
+	if e.FieldName != "" {
+		return fmt.Sprintf("%d %s (fieldName %s)", e.Status, e.Code, e.FieldName)
+	}
+	return fmt.Sprintf("%d %s", e.Status, e.Code)
 }
 
-func (s *Server) addProjectLocked(id, name string) {
-	p := s.addAccount(id, name, "active")
-	p.name = name
-	p.state = "active"
-	p.removed = nil
-}
+var (
+	errNotFound      = &APIError{Status: 404, Code: "Not Found"}
+	errUnauthorized  = &APIError{Status: 401, Code: "Unauthorized"}
+	errForbidden     = &APIError{Status: 403, Code: "Forbidden"}
+	errNotAllowed    = &APIError{Status: 405, Code: "Method not allowed"}
+	errInvalidBody   = &APIError{Status: 400, Code: "InvalidBodyContent"}
+	errServerAddress = &APIError{Status: 400, Code: "ServerAddressUsed"}
+)
 
-// RemoveProject marks a project removed: every later request for it (by path,
-// header, query or through one of its environment keys) gets 403.
-func (s *Server) RemoveProject(id string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if p, ok := s.accounts[strings.ToLower(id)]; ok {
-		t := s.nowSec()
-		p.state = "removed"
-		p.removed = &t
-	}
-}
-
-// AddEnvironmentKey adds an environment (project) API key bound to
-// projectID; the project is created (named after its id) if new.
-func (s *Server) AddEnvironmentKey(projectID, access, secret string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	projectID = strings.ToLower(projectID)
-	if _, ok := s.accounts[projectID]; !ok {
-		s.addProjectLocked(projectID, projectID)
-	}
-	s.keys[access] = &apiKey{access: access, secret: secret, kind: kindProject,
-		accountID: projectID, accountName: s.accounts[projectID].name}
-}
-
-// AddAccountKey adds an account (user) API key with its own new user account
-// "1a<N>". memberships maps project id → role: "owner", "member",
-// "restricted", "readonly" or "projectadmin"; a member project that does not
-// exist yet is created (active, named after its id) before the user account
-// takes its id. admin makes it an admin key (access to every project).
-func (s *Server) AddAccountKey(access, secret string, admin bool, memberships map[string]string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	m := map[string]string{}
-	for k, v := range memberships {
-		k = strings.ToLower(k)
-		m[k] = v
-		if _, ok := s.accounts[k]; !ok {
-			s.addProjectLocked(k, k)
-		}
-	}
-	id := s.newAccountID()
-	s.addAccount(id, access, "active").user = true
-	kind := kindUser
-	if admin {
-		kind = kindAdmin
-	}
-	s.keys[access] = &apiKey{access: access, secret: secret, kind: kind, accountID: id,
-		accountName: access, memberships: m}
+func validationError(code, field string) *APIError {
+	return &APIError{Status: 422, Code: code, FieldName: field}
 }
 
 // CreateRegistry creates a registry out of band, immediately active, and
@@ -578,62 +388,4 @@ func (s *Server) SetTransitionDelay(d time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.delay = d
-}
-
-// SetFaultRate changes the fault rate at run time; the seeded random
-// sequence carries on.
-func (s *Server) SetFaultRate(rate float64) {
-	s.meta.Lock()
-	defer s.meta.Unlock()
-	s.faultRate = rate
-}
-
-// SetLatency changes the latency added before every reply.
-func (s *Server) SetLatency(d time.Duration) {
-	s.meta.Lock()
-	defer s.meta.Unlock()
-	s.latency = d
-}
-
-// Received returns a copy of every API request received (including those
-// answered by an injected fault), in arrival order; only the latest
-// MaxReceived ones when that option is set.
-func (s *Server) Received() []Request {
-	s.meta.Lock()
-	defer s.meta.Unlock()
-	recv := s.received
-	if s.maxRecv > 0 && len(recv) > s.maxRecv {
-		recv = recv[len(recv)-s.maxRecv:]
-	}
-	out := make([]Request, len(recv))
-	for i, r := range recv {
-		out[i] = Request{Method: r.Method, Path: r.Path, RawQuery: r.RawQuery,
-			Body: append([]byte(nil), r.Body...), Header: r.Header.Clone()}
-	}
-	return out
-}
-
-// ResetReceived forgets the requests received so far.
-func (s *Server) ResetReceived() {
-	s.meta.Lock()
-	defer s.meta.Unlock()
-	s.received = nil
-}
-
-// Stats returns the request counts, the same numbers as GET /_sim/stats.
-func (s *Server) Stats() Stats {
-	s.meta.Lock()
-	defer s.meta.Unlock()
-	out := Stats{Total: s.stats.Total, Routes: make(map[string]int, len(s.stats.Routes))}
-	for k, v := range s.stats.Routes {
-		out.Routes[k] = v
-	}
-	return out
-}
-
-// ResetStats sets every count back to zero.
-func (s *Server) ResetStats() {
-	s.meta.Lock()
-	defer s.meta.Unlock()
-	s.stats = Stats{Routes: map[string]int{}}
 }

@@ -1,11 +1,15 @@
+// SPDX-License-Identifier: MPL-2.0
+
 package ranchersim
 
 import (
 	"crypto/rand"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 const (
@@ -49,57 +53,6 @@ type object struct {
 	failMsg    *string  // the running transition will fail with this message
 	thenRemove bool     // start "remove" once the running transition is done (cascade)
 	deleted    bool
-}
-
-// transitional states: the "from" side of every process (reference §1.1).
-var transitional = map[string]bool{
-	"registering": true, "activating": true, "deactivating": true, "removing": true,
-	"purging": true, "updating-active": true, "updating-inactive": true,
-}
-
-// resourceActions in schema order.
-var resourceActions = []string{"update", "activate", "remove", "deactivate", "create", "purge"}
-
-// actionsByState is the table of reference §1.4: the actions shown, in order.
-var actionsByState = map[string][]string{
-	"requested":         {"create", "deactivate", "remove"},
-	"registering":       {"activate", "deactivate", "remove"},
-	"activating":        {"deactivate"},
-	"active":            {"update", "deactivate"},
-	"inactive":          {"update", "activate", "remove"},
-	"updating-active":   {"deactivate", "remove"},
-	"updating-inactive": {"deactivate", "remove"},
-	"removed":           {"purge"},
-}
-
-func isResourceAction(name string) bool {
-	for _, a := range resourceActions {
-		if a == name {
-			return true
-		}
-	}
-	return false
-}
-
-func actionAllowed(state, action string) bool {
-	for _, a := range actionsByState[state] {
-		if a == action {
-			return true
-		}
-	}
-	return false
-}
-
-func (o *object) transitioning() (string, *string) {
-	if o.transErr != nil {
-		m := *o.transErr
-		return "error", &m
-	}
-	if transitional[o.state] {
-		m := "In Progress"
-		return "yes", &m
-	}
-	return "no", nil
 }
 
 func cp(p *string) *string {
@@ -196,131 +149,222 @@ func (s *Server) newObject(typ, projectID string) *object {
 	return o
 }
 
-// txn collects the transition steps due "right after the response is
-// written" (TransitionDelay 0).
-type txn struct {
-	pending []func()
+func (s *Server) find(a auth, typ, id string) *object {
+	o := s.objects[id]
+	if o == nil || o.typ != typ || o.deleted {
+		return nil
+	}
+	if a.role != "admin" && o.projectID != a.accountID {
+		return nil
+	}
+	return o
 }
 
-// finish runs the steps collected in tx.
-func (s *Server) finish(tx *txn) {
-	if tx == nil {
-		return
+// resolveRegistry finds the registry a registryId value names in a
+// project, in any state (README §6).
+func (s *Server) resolveRegistry(projectID, value string) *object {
+	n := parseID(value)
+	if n <= 0 {
+		return nil
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for len(tx.pending) > 0 {
-		f := tx.pending[0]
-		tx.pending = tx.pending[1:]
-		f()
+	for _, o := range s.regs {
+		if o.num == n && o.projectID == projectID {
+			return o
+		}
 	}
+	return nil
 }
 
-// begin starts a transition: the object enters the transitional state
-// `through` and will then pass through `steps` one by one. created marks
-// the create transition (FailNextTransition("") / HangNextTransition("")).
-// Must hold s.mu.
-func (s *Server) begin(tx *txn, o *object, created bool, through string, steps ...string) {
-	o.state = through
-	o.steps = steps
-	o.gen++
-	o.transErr, o.failMsg, o.hung, o.thenRemove = nil, nil, false, false
-	if created {
-		if len(s.failNextCreates) > 0 {
-			o.failMsg, s.failNextCreates = &s.failNextCreates[0], s.failNextCreates[1:]
-		}
-		if s.hangNextCreate {
-			o.hung, s.hangNextCreate = true, false
-		}
-	} else {
-		if m, ok := s.failNext[o.id]; ok {
-			o.failMsg = &m
-			delete(s.failNext, o.id)
-		}
-		if s.hangNext[o.id] {
-			o.hung = true
-			delete(s.hangNext, o.id)
+func (s *Server) serverAddressUsed(projectID, addr string) bool {
+	for _, r := range s.regs {
+		if r.projectID == projectID && r.state != "purged" && strings.EqualFold(r.serverAddress, addr) {
+			return true
 		}
 	}
-	s.schedule(tx, o)
+	return false
 }
 
-func (s *Server) schedule(tx *txn, o *object) {
-	gen := o.gen
-	step := func() { s.advance(tx, o, gen) }
-	if s.delay <= 0 {
-		tx.pending = append(tx.pending, step)
-		return
-	}
-	time.AfterFunc(s.delay, func() {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		// timers have no request: steps they start are timers too, unless the
-		// delay was set to 0 meanwhile, so run those at once.
-		t := &txn{}
-		s.advance(t, o, gen)
-		for len(t.pending) > 0 {
-			f := t.pending[0]
-			t.pending = t.pending[1:]
-			f()
+// convert reads the string fields of a request body: numbers and booleans
+// are stringified, objects and arrays give InvalidFormat. A key present with
+// JSON null gives a nil value.
+func convert(body map[string]any, fields []string) (map[string]*string, *APIError) {
+	out := map[string]*string{}
+	for _, f := range fields {
+		raw, ok := body[f]
+		if !ok {
+			continue
 		}
-	})
-}
-
-// advance moves o one step on in its transition. Must hold s.mu.
-func (s *Server) advance(tx *txn, o *object, gen int) {
-	if o.deleted || o.gen != gen || len(o.steps) == 0 || o.hung {
-		return
-	}
-	if o.failMsg != nil {
-		o.transErr, o.failMsg = o.failMsg, nil
-		return
-	}
-	o.state, o.steps = o.steps[0], o.steps[1:]
-	if len(o.steps) > 0 {
-		s.schedule(tx, o)
-		return
-	}
-	// done
-	switch o.state {
-	case "removed":
-		t := s.nowSec()
-		o.removed = &t
-	case "purged":
-		if o.typ == typeRegistry {
-			s.cascadePurge(tx, o)
+		switch x := raw.(type) {
+		case nil:
+			out[f] = nil
+		case string:
+			out[f] = &x
+		case json.Number:
+			str := x.String()
+			out[f] = &str
+		case bool:
+			str := "false"
+			if x {
+				str = "true"
+			}
+			out[f] = &str
+		default:
+			return nil, validationError("InvalidFormat", f)
 		}
 	}
-	if o.thenRemove {
-		o.thenRemove = false
-		s.deactivateThenRemove(tx, o)
-	}
+	return out, nil
 }
 
-// cascadePurge moves each non-removed credential of a purged registry
-// through deactivate (if possible) and remove (reference §7.5, item 32).
-func (s *Server) cascadePurge(tx *txn, reg *object) {
-	for _, c := range s.creds {
-		if c.registryID == reg.id && c.projectID == reg.projectID && c.removed == nil {
-			s.deactivateThenRemove(tx, c)
+type lengthRule struct {
+	field string
+	max   int
+}
+
+var credentialMax = []lengthRule{{"name", 255}, {"description", 1024}, {"publicValue", 4096}, {"secretValue", 4096}}
+
+var registryMax = []lengthRule{{"name", 255}, {"description", 1024}}
+
+func checkMax(vals map[string]*string, rules []lengthRule) *APIError {
+	for _, rule := range rules {
+		if v, ok := vals[rule.field]; ok && v != nil && utf8.RuneCountInString(*v) > rule.max {
+			return validationError("MaxLengthExceeded", rule.field)
 		}
 	}
+	return nil
 }
 
-func (s *Server) deactivateThenRemove(tx *txn, o *object) {
-	switch {
-	case actionAllowed(o.state, "deactivate"):
-		s.begin(tx, o, false, "deactivating", "inactive")
-		o.thenRemove = true
-	case actionAllowed(o.state, "remove"):
-		s.begin(tx, o, false, "removing", "removed")
-	case o.state == "deactivating":
-		o.thenRemove = true
+// notNull checks, in order, that the present keys among fields are not
+// null (NotNullable).
+func notNull(vals map[string]*string, fields ...string) *APIError {
+	for _, f := range fields {
+		if v, ok := vals[f]; ok && v == nil {
+			return validationError("NotNullable", f)
+		}
 	}
+	return nil
+}
+
+// minLength checks, in order, that the present keys among fields are not
+// empty (MinLengthExceeded, for minLength 1).
+func minLength(vals map[string]*string, fields ...string) *APIError {
+	for _, f := range fields {
+		if v, ok := vals[f]; ok && v != nil && *v == "" {
+			return validationError("MinLengthExceeded", f)
+		}
+	}
+	return nil
+}
+
+// notEmpty is notNull, then minLength, of one field.
+func notEmpty(vals map[string]*string, field string) *APIError {
+	if err := notNull(vals, field); err != nil {
+		return err
+	}
+	return minLength(vals, field)
+}
+
+// createCredential validates in the order of README §6 and creates.
+func (s *Server) createCredential(tx *txn, a auth, body map[string]any) (*object, *APIError) {
+	vals, err := convert(body, []string{"registryId", "email", "name", "description", "publicValue", "secretValue"})
+	if err != nil {
+		return nil, err
+	}
+	if err := notNull(vals, "registryId", "email"); err != nil {
+		return nil, err
+	}
+	var reg *object
+	if v, ok := vals["registryId"]; ok {
+		if reg = s.resolveRegistry(a.accountID, *v); reg == nil {
+			return nil, validationError("InvalidReference", "registryId")
+		}
+	}
+	if err := minLength(vals, "email"); err != nil {
+		return nil, err
+	}
+	if err := checkMax(vals, credentialMax); err != nil {
+		return nil, err
+	}
+	for _, f := range []string{"registryId", "email"} {
+		if _, ok := vals[f]; !ok {
+			return nil, validationError("MissingRequired", f)
+		}
+	}
+	o := s.newObject(typeCredential, a.accountID)
+	o.registryID = reg.id
+	o.email = *vals["email"]
+	o.name, o.description = vals["name"], vals["description"]
+	o.publicValue, o.secretValue = vals["publicValue"], vals["secretValue"]
+	s.begin(tx, o, true, "registering", "activating", "active")
+	return o, nil
+}
+
+func (s *Server) createRegistry(tx *txn, a auth, body map[string]any) (*object, *APIError) {
+	vals, err := convert(body, []string{"serverAddress", "name", "description"})
+	if err != nil {
+		return nil, err
+	}
+	if err := notEmpty(vals, "serverAddress"); err != nil {
+		return nil, err
+	}
+	if err := checkMax(vals, registryMax); err != nil {
+		return nil, err
+	}
+	if _, ok := vals["serverAddress"]; !ok {
+		return nil, validationError("MissingRequired", "serverAddress")
+	}
+	if s.serverAddressUsed(a.accountID, *vals["serverAddress"]) {
+		return nil, errServerAddress
+	}
+	o := s.newObject(typeRegistry, a.accountID)
+	o.serverAddress = *vals["serverAddress"]
+	o.name, o.description = vals["name"], vals["description"]
+	s.begin(tx, o, true, "registering", "activating", "active")
+	return o, nil
+}
+
+// update applies PUT (README §7): field checks, then 404, then a
+// synchronous write of the updatable fields, whatever the state.
+func (s *Server) update(a auth, typ, id string, body map[string]any) (*object, *APIError) {
+	fields := []string{"email", "name", "description", "publicValue", "secretValue"}
+	rules := credentialMax
+	if typ == typeRegistry {
+		fields, rules = []string{"name", "description"}, registryMax
+	}
+	vals, err := convert(body, fields)
+	if err != nil {
+		return nil, err
+	}
+	if typ == typeCredential {
+		if err := notEmpty(vals, "email"); err != nil {
+			return nil, err
+		}
+	}
+	if err := checkMax(vals, rules); err != nil {
+		return nil, err
+	}
+	o := s.find(a, typ, id)
+	if o == nil {
+		return nil, errNotFound
+	}
+	for f, v := range vals {
+		switch f {
+		case "email":
+			o.email = *v
+		case "name":
+			o.name = v
+		case "description":
+			o.description = v
+		case "publicValue":
+			o.publicValue = v
+		case "secretValue":
+			o.secretValue = v
+		}
+	}
+	return o, nil
 }
 
 // doAction runs action on o as POST ?action= would, after the checks of
-// reference §3.3 (InvalidAction, ActionNotAvailable). Must hold s.mu.
+// README §5 (InvalidAction, ActionNotAvailable). Must hold s.mu.
 func (s *Server) doAction(tx *txn, o *object, action string) *APIError {
 	if !isResourceAction(action) {
 		return validationError("InvalidAction", "action")
@@ -345,7 +389,7 @@ func (s *Server) doAction(tx *txn, o *object, action string) *APIError {
 	return nil
 }
 
-// doDelete applies DELETE to o (reference §3.3, items 25–27). Must hold s.mu.
+// doDelete applies DELETE to o (README §7). Must hold s.mu.
 func (s *Server) doDelete(tx *txn, o *object) *APIError {
 	switch o.state {
 	case "requested", "registering", "inactive", "updating-active", "updating-inactive":
@@ -356,13 +400,4 @@ func (s *Server) doDelete(tx *txn, o *object) *APIError {
 	default:
 		return errNotAllowed
 	}
-}
-
-func (s *Server) serverAddressUsed(projectID, addr string) bool {
-	for _, r := range s.regs {
-		if r.projectID == projectID && r.state != "purged" && strings.EqualFold(r.serverAddress, addr) {
-			return true
-		}
-	}
-	return false
 }

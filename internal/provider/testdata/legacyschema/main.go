@@ -1,8 +1,8 @@
 // Command legacyschema stands in for the archived hashicorp/rancher
 // provider (v1.5.0) in the migration tests, which cannot download it: a
 // protocol-5 provider with that provider's arguments and the version-0
-// schemas of rancher_registry and rancher_registry_credential, as
-// legacy-provider.md records them.
+// schemas of rancher_registry and rancher_registry_credential, as that
+// provider's source defines them.
 //
 // Terraform needs the provider that wrote a state to be installed, and reads
 // its schemas, even when every one of its resources is moved to or imported

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MPL-2.0
+
 // Command ranchersim serves the in-memory Rancher 1.x (Cattle) v1 API
 // simulator of package ranchersim on a local port.
 //
