@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"sync"
@@ -94,15 +95,48 @@ func (d *providerData) plannedCreateProject(ctx context.Context, req resource.Mo
 	if diags := req.Config.GetAttribute(ctx, path.Root("project_id"), &configured); diags.HasError() || configured.IsUnknown() {
 		return "", false
 	}
-	if configured.ValueString() != "" {
-		return configured.ValueString(), true
+	id := d.project(ctx, configured.ValueString(), nil)
+	return id, id != ""
+}
+
+// knownToState says whether an object Rancher holds is one a state knows,
+// and so not left behind: the object a planned create replaces, or any
+// object of the state (stateObjects).
+//
+// When Terraform replaces an object for a change that requires it
+// (-replace, a new project_id), it plans the new one with no prior state but
+// with the prior identity and private state (replacedObjectID). A tainted
+// object is planned with neither, but it is in the state.
+func (d *providerData) knownToState(ctx context.Context, req resource.ModifyPlanRequest) func(id string) bool {
+	replaced := replacedObjectID(ctx, req)
+	return func(id string) bool {
+		return id == replaced || d.inState.has(id)
 	}
-	id, err := d.defaultProject(ctx)
-	if err != nil {
-		tflog.Debug(ctx, "no default project to look for existing objects in", map[string]any{"error": err.Error()})
-		return "", false
+}
+
+// replacedObjectID is the id of the object a planned create replaces, from
+// its prior identity or private state; "" for a plain create.
+func replacedObjectID(ctx context.Context, req resource.ModifyPlanRequest) string {
+	if req.Identity != nil && !req.Identity.Raw.IsNull() {
+		var ident objectIdentity
+		if diags := req.Identity.Get(ctx, &ident); !diags.HasError() && ident.ID.ValueString() != "" {
+			return ident.ID.ValueString()
+		}
 	}
-	return id, true
+	if req.Private == nil {
+		return ""
+	}
+	raw, diags := req.Private.GetKey(ctx, privateKeyObject)
+	if diags.HasError() || raw == nil {
+		return ""
+	}
+	var object struct {
+		ID string `json:"id"`
+	}
+	if json.Unmarshal(raw, &object) != nil {
+		return ""
+	}
+	return object.ID
 }
 
 // importBlock is the import block that adopts an object into the resource

@@ -95,54 +95,39 @@ func (d *providerData) ready(diags *diag.Diagnostics) bool {
 	return true
 }
 
-// defaultProject returns the provider's project, discovering the project of
-// an environment key on first use.
-func (d *providerData) defaultProject(ctx context.Context) (string, error) {
+// project is the project an object goes to, or is looked for in first: the
+// one given (the resource's own project_id, or the one in state) when set,
+// else the provider's, discovered on first use for an environment key.
+// With diags, a project that cannot be determined is an error naming
+// project_id. Without (nil), it is "": the client then looks wherever the key
+// reaches, since an account key with no project_id has no default, and that
+// is no reason not to find an object.
+func (d *providerData) project(ctx context.Context, given string, diags *diag.Diagnostics) string {
+	if given != "" {
+		return given
+	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.projectID != "" {
-		return d.projectID, nil
+		return d.projectID
 	}
 	id, err := d.client.DiscoverProject(ctx)
-	if err != nil {
-		return "", err
-	}
-	tflog.Debug(ctx, "discovered the project of the API key", map[string]any{"project_id": id})
-	d.projectID = id
-	return id, nil
-}
-
-// project picks the resource's own project_id when set, else the default.
-func (d *providerData) project(ctx context.Context, configured string, diags *diag.Diagnostics) string {
-	if configured != "" {
-		return configured
-	}
-	id, err := d.defaultProject(ctx)
 	var apiErr *rancher.Error
 	var connErr *rancher.ConnectionError
-	if errors.As(err, &apiErr) || errors.As(err, &connErr) {
+	switch {
+	case err == nil:
+		tflog.Debug(ctx, "discovered the project of the API key", map[string]any{"project_id": id})
+		d.projectID = id
+	case diags == nil:
+		tflog.Debug(ctx, "no default project to look in first", map[string]any{"error": err.Error()})
+	case errors.As(err, &apiErr) || errors.As(err, &connErr):
 		addAPIError(diags, "Cannot determine the Rancher project", err, "", fieldAttribute)
-		return ""
-	}
-	if err != nil {
+	default:
 		diags.AddAttributeError(path.Root("project_id"), "Cannot determine the Rancher project",
 			fmt.Sprintf("No project_id is set on the resource or the provider (RANCHER_PROJECT_ID), and the project of the API key could not be found: %s", err))
-		return ""
 	}
-	return id
-}
-
-// firstProject is the project to look for an existing object in first: the
-// one in state, else the provider's default when it can be found. "" lets
-// the client look wherever the key reaches: an account key with no
-// project_id has no default, and that is no reason not to find the object.
-func (d *providerData) firstProject(ctx context.Context, inState string) string {
-	if inState != "" {
-		return inState
-	}
-	id, err := d.defaultProject(ctx)
 	if err != nil {
-		tflog.Debug(ctx, "no default project to look in first", map[string]any{"error": err.Error()})
+		return ""
 	}
 	return id
 }

@@ -175,14 +175,10 @@ func (r *registryResource) Read(ctx context.Context, req resource.ReadRequest, r
 		return
 	}
 	ctx = r.data.logContext(ctx)
-	projectID := r.data.firstProject(ctx, state.ProjectID.ValueString())
+	projectID := r.data.project(ctx, state.ProjectID.ValueString(), nil)
 	reg, gone, err := r.data.client.ReadLiveRegistry(ctx, projectID, state.ID.ValueString())
 	if gone {
-		// The framework wants an identity after every Read, even one that
-		// forgets the object: a state without one (written before
-		// identities, or by a CLI older than 1.12) gets the one it had.
-		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ProjectID, state.ID)...)
-		resp.State.RemoveResource(ctx)
+		forgetGone(ctx, resp, state.ProjectID, state.ID)
 		return
 	}
 	if err != nil {
@@ -210,7 +206,7 @@ func (r *registryResource) Update(ctx context.Context, req resource.UpdateReques
 
 	client := r.data.client
 	id := state.ID.ValueString()
-	projectID, gone, err := client.RegistryProject(op, state.ProjectID.ValueString(), r.data.firstProject(op, ""), id)
+	projectID, gone, err := client.RegistryProject(op, state.ProjectID.ValueString(), r.data.project(op, "", nil), id)
 	if err != nil || gone {
 		addAPIError(&resp.Diagnostics, "Cannot update the registry", orGone(err, "registry", id), projectID, fieldAttribute)
 		return

@@ -176,7 +176,7 @@ func (r *registryCredentialResource) Create(ctx context.Context, req resource.Cr
 		SecretValue: secret,
 	})
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Cannot create the registry credential", graceOverError(op, err), projectID, r.attributeFor(secretWO))
+		addAPIError(&resp.Diagnostics, "Cannot create the registry credential", graceOverError(op, err), projectID, credentialAttribute(secretWO))
 		return
 	}
 	tflog.Info(op, "created registry credential", map[string]any{"id": cred.ID, "project_id": projectID})
@@ -212,14 +212,10 @@ func (r *registryCredentialResource) Read(ctx context.Context, req resource.Read
 	}
 	ctx = r.data.logContext(ctx, state.SecretValue.ValueString())
 
-	projectID := r.data.firstProject(ctx, state.ProjectID.ValueString())
+	projectID := r.data.project(ctx, state.ProjectID.ValueString(), nil)
 	cred, gone, err := r.data.client.ReadLiveRegistryCredential(ctx, projectID, state.ID.ValueString())
 	if gone {
-		// The framework wants an identity after every Read, even one that
-		// forgets the object: a state without one (written before
-		// identities, or by a CLI older than 1.12) gets the one it had.
-		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ProjectID, state.ID)...)
-		resp.State.RemoveResource(ctx)
+		forgetGone(ctx, resp, state.ProjectID, state.ID)
 		return
 	}
 	if err != nil {
@@ -249,7 +245,7 @@ func (r *registryCredentialResource) Update(ctx context.Context, req resource.Up
 
 	client := r.data.client
 	id := state.ID.ValueString()
-	projectID, gone, err := client.RegistryCredentialProject(op, state.ProjectID.ValueString(), r.data.firstProject(op, ""), id)
+	projectID, gone, err := client.RegistryCredentialProject(op, state.ProjectID.ValueString(), r.data.project(op, "", nil), id)
 	if err != nil || gone {
 		addAPIError(&resp.Diagnostics, "Cannot update the registry credential", orGone(err, "registry credential", id), projectID, fieldAttribute)
 		return
@@ -260,13 +256,13 @@ func (r *registryCredentialResource) Update(ctx context.Context, req resource.Up
 	if changed {
 		cred, err = client.UpdateRegistryCredential(op, projectID, id, changes)
 		if err != nil {
-			addAPIError(&resp.Diagnostics, "Cannot update the registry credential", graceOverError(op, err), projectID, r.attributeFor(secretWO))
+			addAPIError(&resp.Diagnostics, "Cannot update the registry credential", graceOverError(op, err), projectID, credentialAttribute(secretWO))
 			return
 		}
 	}
 	cred, err = client.SettleUpdatedRegistryCredential(op, projectID, id, cred, activeGoal(plan.Active, state.Active, state.State))
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Cannot update the registry credential", graceOverError(op, err), projectID, r.attributeFor(secretWO))
+		addAPIError(&resp.Diagnostics, "Cannot update the registry credential", graceOverError(op, err), projectID, credentialAttribute(secretWO))
 		return
 	}
 	plan.ID, plan.ProjectID = state.ID, types.StringValue(projectID)
@@ -333,7 +329,7 @@ func (r *registryCredentialResource) ImportState(ctx context.Context, req resour
 		if !r.data.ready(&resp.Diagnostics) {
 			return
 		}
-		cred, gone, err := r.data.client.ReadLiveRegistryCredential(ctx, r.data.firstProject(ctx, ""), id)
+		cred, gone, err := r.data.client.ReadLiveRegistryCredential(ctx, r.data.project(ctx, "", nil), id)
 		if err != nil || gone {
 			addAPIError(&resp.Diagnostics, "Cannot import the registry credential", orGone(err, "registry credential", id), "", fieldAttribute)
 			return
@@ -351,9 +347,9 @@ func (r *registryCredentialResource) ImportState(ctx context.Context, req resour
 	}
 }
 
-// attributeFor maps an API field to this resource's attribute; an error on
+// credentialAttribute maps an API field to this resource's attribute; an error on
 // the secret is shown on whichever secret attribute the configuration uses.
-func (r *registryCredentialResource) attributeFor(secretWO types.String) func(string) (path.Path, bool) {
+func credentialAttribute(secretWO types.String) func(string) (path.Path, bool) {
 	return func(field string) (path.Path, bool) {
 		if field == "secretValue" && !secretWO.IsNull() {
 			return path.Root("secret_value_wo"), true
