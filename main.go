@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MPL-2.0
+
 // Command terraform-provider-rancher is the Terraform provider for the
 // Rancher 1.x ("Cattle") v1 API.
 package main

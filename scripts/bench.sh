@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MPL-2.0
 # make bench: the provider's performance measurements, in one run on this
 # machine.
 #

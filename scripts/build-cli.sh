@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MPL-2.0
 # Usage: scripts/build-cli.sh terraform|tofu VERSION DEST
 #
 # Builds the Terraform or OpenTofu CLI of that version (such as 1.14.9) from

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MPL-2.0
 # make check-docs: regenerate docs/ and fail when the result differs from what
 # is committed (changed, deleted or new files), so docs/ always matches the
 # schemas, templates/ and examples/.

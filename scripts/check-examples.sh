@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MPL-2.0
 # make check-examples: every example folder must be formatted (terraform fmt)
 # and valid (terraform validate) against the provider built from this
 # checkout. Needs no network: terraform gets the provider through

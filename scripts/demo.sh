@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MPL-2.0
 # make demo: a tour of the provider against the built-in Rancher 1.x simulator.
 # Builds the provider and the simulator, starts the simulator on a free
 # loopback port, then runs terraform init, apply, plan and destroy on

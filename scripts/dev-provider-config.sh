@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MPL-2.0
 # Usage: scripts/dev-provider-config.sh DIR
 # DIR/bin/terraform-provider-rancher must hold the provider built from this
 # checkout. Writes DIR/terraformrc, a Terraform CLI configuration that makes

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MPL-2.0
 # Prints "MAJOR MINOR" of the terraform CLI given as $1 (default: terraform).
 set -euo pipefail
 # OpenTofu may print warnings about its CLI configuration before the

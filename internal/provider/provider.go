@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MPL-2.0
+
 // Package provider is the Terraform side of the Rancher 1.x provider: the
 // provider configuration, its resources and data sources.
 package provider

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MPL-2.0
+
 // Package testutil holds what the tests of several packages share.
 package testutil
 

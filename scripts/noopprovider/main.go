@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MPL-2.0
+
 // Command noopprovider is a Terraform provider whose one resource,
 // noop_item, calls nothing: creating one only copies its input. scripts/
 // bench.sh applies N of them as a second baseline, to tell what any

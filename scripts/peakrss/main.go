@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MPL-2.0
+
 // Command peakrss runs a command and appends its peak resident set size in
 // KiB (getrusage's ru_maxrss, the kernel's VmHWM) to a file when it exits.
 // scripts/bench.sh puts it between Terraform and the provider, so that the

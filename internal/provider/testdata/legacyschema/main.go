@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MPL-2.0
+
 // Command legacyschema stands in for the archived hashicorp/rancher
 // provider (v1.5.0) in the migration tests, which cannot download it: a
 // protocol-5 provider with that provider's arguments and the version-0
