@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MPL-2.0
+
 // Package rancher is a client for the Rancher 1.x (Cattle) v1 API: registry
 // credentials and registries inside a project, with the retries, waits and
 // error parsing a Terraform provider needs.
