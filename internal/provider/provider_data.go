@@ -35,6 +35,8 @@ type providerData struct {
 	existing existingObjects
 	// inState holds the ids of the objects the state holds.
 	inState *stateObjects
+	// refresh holds the lists that serve a refresh's Reads.
+	refresh refreshLists
 }
 
 // taintRaceSince is the first Terraform release whose core can crash, and

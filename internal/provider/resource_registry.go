@@ -119,6 +119,7 @@ func (r *registryResource) Create(ctx context.Context, req resource.CreateReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	defer r.data.writing(registriesScope(projectID))()
 	client := r.data.client
 	address := plan.ServerAddress.ValueString()
 	reg, err := client.CreateRegistry(op, projectID, rancher.RegistryCreate{
@@ -178,7 +179,7 @@ func (r *registryResource) Read(ctx context.Context, req resource.ReadRequest, r
 	}
 	ctx = r.data.logContext(ctx)
 	projectID := r.data.project(ctx, state.ProjectID.ValueString(), nil)
-	reg, gone, err := r.data.client.ReadLiveRegistry(ctx, projectID, state.ID.ValueString())
+	reg, gone, err := r.data.readRegistry(ctx, state.ProjectID.ValueString(), state.ID.ValueString())
 	if gone {
 		forgetGone(ctx, resp, state.ProjectID, state.ID)
 		return
@@ -213,6 +214,7 @@ func (r *registryResource) Update(ctx context.Context, req resource.UpdateReques
 		addAPIError(&resp.Diagnostics, "Cannot update the registry", orGone(err, "registry", id), projectID, fieldAttribute)
 		return
 	}
+	defer r.data.writing(registriesScope(projectID))()
 	var u rancher.RegistryUpdate
 	changed := false
 	if !plan.Name.Equal(state.Name) {
@@ -246,6 +248,8 @@ func (r *registryResource) Delete(ctx context.Context, req resource.DeleteReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// Removing a registry purges its credentials too.
+	defer r.data.writing(registriesScope(state.ProjectID.ValueString()), credentialsScope(state.ProjectID.ValueString(), state.ID.ValueString()))()
 	r.data.deleteObject(r.data.logContext(ctx), registryRemoval, state.ProjectID, state.ID, state.Timeouts, &resp.Diagnostics)
 }
 

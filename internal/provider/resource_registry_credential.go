@@ -164,6 +164,7 @@ func (r *registryCredentialResource) Create(ctx context.Context, req resource.Cr
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	defer r.data.writing(credentialsScope(projectID, plan.RegistryID.ValueString()))()
 	secret := plan.SecretValue.ValueStringPointer()
 	if !secretWO.IsNull() {
 		secret = secretWO.ValueStringPointer()
@@ -215,7 +216,7 @@ func (r *registryCredentialResource) Read(ctx context.Context, req resource.Read
 	ctx = r.data.logContext(ctx, state.SecretValue.ValueString())
 
 	projectID := r.data.project(ctx, state.ProjectID.ValueString(), nil)
-	cred, gone, err := r.data.client.ReadLiveRegistryCredential(ctx, projectID, state.ID.ValueString())
+	cred, list, gone, err := r.data.readCredential(ctx, state.ProjectID.ValueString(), state.RegistryID.ValueString(), state.ID.ValueString())
 	if gone {
 		forgetGone(ctx, resp, state.ProjectID, state.ID)
 		return
@@ -227,6 +228,11 @@ func (r *registryCredentialResource) Read(ctx context.Context, req resource.Read
 	state.applyAPI(cred)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	resp.Diagnostics.Append(recordObject(ctx, resp.Identity, resp.Private, state.ProjectID, state.ID)...)
+	// The registry's list, when it served this Read, also tells which of its
+	// credentials Rancher pulls with.
+	if used := pulledWith(list); list != nil && cred.State == rancher.StateActive && used != nil && used.ID != cred.ID {
+		addShadowedWarning(&resp.Diagnostics, "this resource manages", cred.RegistryID, *used)
+	}
 }
 
 func (r *registryCredentialResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -252,6 +258,7 @@ func (r *registryCredentialResource) Update(ctx context.Context, req resource.Up
 		addAPIError(&resp.Diagnostics, "Cannot update the registry credential", orGone(err, "registry credential", id), projectID, fieldAttribute)
 		return
 	}
+	defer r.data.writing(credentialsScope(projectID, state.RegistryID.ValueString()))()
 	changes, changed := credentialChanges(plan, state, secretWO)
 
 	var cred *rancher.RegistryCredential
@@ -307,6 +314,7 @@ func (r *registryCredentialResource) Delete(ctx context.Context, req resource.De
 		return
 	}
 	ctx = r.data.logContext(ctx, state.SecretValue.ValueString())
+	defer r.data.writing(credentialsScope(state.ProjectID.ValueString(), state.RegistryID.ValueString()))()
 	r.data.deleteObject(ctx, credentialRemoval, state.ProjectID, state.ID, state.Timeouts, &resp.Diagnostics)
 }
 
