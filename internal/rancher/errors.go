@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MPL-2.0
+
 package rancher
 
 import (
@@ -262,13 +264,6 @@ func snippet(body []byte) string {
 		s += "…"
 	}
 	return s
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }
 
 // BadAnswerError is a success status whose body is not the JSON expected

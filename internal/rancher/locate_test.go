@@ -108,7 +108,7 @@ func TestLocateFindsObjectsWhereverTheKeyReaches(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			cred, err := credentials.locate(ctx, tc.client, tc.first, tc.id)
+			cred, err := credentialOf(tc.client.locate(ctx, credentialKind, tc.first, tc.id))
 			switch {
 			case tc.wantProj == "" && !IsNotFound(err):
 				t.Fatalf("got %+v, %v; want not found", cred, err)
@@ -123,7 +123,7 @@ func TestLocateFindsObjectsWhereverTheKeyReaches(t *testing.T) {
 		})
 	}
 
-	reg, err := registries.locate(ctx, w.account, "", w.reg7)
+	reg, err := registryOf(w.account.locate(ctx, registryKind, "", w.reg7))
 	if err != nil || reg.ProjectID != "1a7" || reg.ServerAddress != "registry.example.com" {
 		t.Fatalf("locate registry: %+v, %v", reg, err)
 	}
@@ -133,15 +133,15 @@ func TestLocateFindsObjectsWhereverTheKeyReaches(t *testing.T) {
 func TestLocateRefusalIsAnError(t *testing.T) {
 	w := newLocateWorld(t)
 	ctx := testCtx(t)
-	if _, err := credentials.locate(ctx, w.account, "1a8", w.cred8); !IsForbidden(err) {
+	if _, err := credentialOf(w.account.locate(ctx, credentialKind, "1a8", w.cred8)); !IsForbidden(err) {
 		t.Fatalf("a project the key cannot reach: %v, want 403", err)
 	}
 	bad := newSimClient(t, w.base, "acct", "wrong-secret", 0)
-	if _, err := credentials.locate(ctx, bad, "", w.cred7); !IsUnauthorized(err) {
+	if _, err := credentialOf(bad.locate(ctx, credentialKind, "", w.cred7)); !IsUnauthorized(err) {
 		t.Fatalf("wrong secret: %v, want 401", err)
 	}
 	w.sim.RemoveProject("1a7")
-	if _, err := credentials.locate(ctx, w.account, "1a7", w.cred7); IsNotFound(err) || err == nil {
+	if _, err := credentialOf(w.account.locate(ctx, credentialKind, "1a7", w.cred7)); IsNotFound(err) || err == nil {
 		t.Fatalf("recorded project removed: %v, want an error other than 404", err)
 	}
 }

@@ -106,7 +106,7 @@ func TestScanRegistryCredentials(t *testing.T) {
 				first = cred.ID
 			}
 		}
-		if _, err := credentials.setActive(ctx, c, simProject, first, false); err != nil {
+		if _, err := credentialOf(c.setActive(ctx, credentialKind, simProject, first, false)); err != nil {
 			t.Fatal(err)
 		}
 		since := len(sim.Received())

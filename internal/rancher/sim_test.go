@@ -135,16 +135,16 @@ func TestSimCredentialLifecycle(t *testing.T) {
 		t.Fatalf("sim after update: %+v", s)
 	}
 
-	inactive, err := credentials.setActive(ctx, c, simProject, created.ID, false)
+	inactive, err := credentialOf(c.setActive(ctx, credentialKind, simProject, created.ID, false))
 	if err != nil || inactive.State != StateInactive {
 		t.Fatalf("deactivate %+v %v", inactive, err)
 	}
 	// Already there: no action is sent.
 	sim.ResetStats()
-	if again, err := credentials.setActive(ctx, c, simProject, created.ID, false); err != nil || again.State != StateInactive || sim.Stats().Total != 1 {
+	if again, err := credentialOf(c.setActive(ctx, credentialKind, simProject, created.ID, false)); err != nil || again.State != StateInactive || sim.Stats().Total != 1 {
 		t.Fatalf("second deactivate %+v %v, %d requests", again, err, sim.Stats().Total)
 	}
-	if back, err := credentials.setActive(ctx, c, simProject, created.ID, true); err != nil || back.State != StateActive {
+	if back, err := credentialOf(c.setActive(ctx, credentialKind, simProject, created.ID, true)); err != nil || back.State != StateActive {
 		t.Fatalf("activate %+v %v", back, err)
 	}
 
@@ -170,7 +170,7 @@ func TestSimRegistryLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if reg, err = registries.wait(ctx, c, simProject, reg.ID, []string{StateActive}); err != nil || reg.ServerAddress != "Quay.io" || deref(reg.Name) != "quay" {
+	if reg, err = registryOf(c.wait(ctx, registryKind, simProject, reg.ID, []string{StateActive})); err != nil || reg.ServerAddress != "Quay.io" || deref(reg.Name) != "quay" {
 		t.Fatalf("%+v %v", reg, err)
 	}
 	_, err = c.CreateRegistry(ctx, simProject, RegistryCreate{ServerAddress: "quay.io"})
@@ -187,7 +187,7 @@ func TestSimRegistryLifecycle(t *testing.T) {
 	if up, err := c.UpdateRegistry(ctx, simProject, reg.ID, RegistryUpdate{Description: SetField(ptr("mirror"))}); err != nil || deref(up.Description) != "mirror" {
 		t.Fatalf("update %+v %v", up, err)
 	}
-	if r, err := registries.setActive(ctx, c, simProject, reg.ID, false); err != nil || r.State != StateInactive {
+	if r, err := registryOf(c.setActive(ctx, registryKind, simProject, reg.ID, false)); err != nil || r.State != StateInactive {
 		t.Fatalf("deactivate %+v %v", r, err)
 	}
 	if err := c.RemoveRegistry(ctx, simProject, reg.ID); err != nil {
@@ -208,7 +208,7 @@ func TestSimRegistryLifecycle(t *testing.T) {
 		if err := sim.Act(again.ID, action); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := registries.wait(ctx, c, simProject, again.ID, nil); err != nil {
+		if _, err := registryOf(c.wait(ctx, registryKind, simProject, again.ID, nil)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -465,7 +465,7 @@ func TestSimSetActiveSettlesTransition(t *testing.T) {
 	}
 	// Mid-deactivation, ask for active: the deactivation finishes, then
 	// activate runs.
-	got, err := credentials.setActive(testCtx(t), c, simProject, cred.ID, true)
+	got, err := credentialOf(c.setActive(testCtx(t), credentialKind, simProject, cred.ID, true))
 	if err != nil || got.State != StateActive {
 		t.Fatalf("%+v %v", got, err)
 	}
@@ -475,14 +475,14 @@ func TestSimSetActiveSettlesTransition(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, err = credentials.setActive(testCtx(t), c, simProject, created.ID, false); err != nil || got.State != StateInactive {
+	if got, err = credentialOf(c.setActive(testCtx(t), credentialKind, simProject, created.ID, false)); err != nil || got.State != StateInactive {
 		t.Fatalf("%+v %v", got, err)
 	}
 	// A removed object cannot be activated.
 	if err := c.RemoveRegistryCredential(testCtx(t), simProject, created.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := credentials.setActive(testCtx(t), c, simProject, created.ID, true); err == nil || !strings.Contains(err.Error(), "removed") {
+	if _, err := credentialOf(c.setActive(testCtx(t), credentialKind, simProject, created.ID, true)); err == nil || !strings.Contains(err.Error(), "removed") {
 		t.Fatalf("activate removed: %v", err)
 	}
 }
@@ -529,8 +529,14 @@ func TestSimFaults(t *testing.T) {
 					_, err := c.UpdateRegistryCredential(ctx, simProject, cred.ID, RegistryCredentialUpdate{Description: SetField(ptr("d"))})
 					return err
 				},
-				func() error { _, err := credentials.setActive(ctx, c, simProject, cred.ID, false); return err },
-				func() error { _, err := credentials.setActive(ctx, c, simProject, cred.ID, true); return err },
+				func() error {
+					_, err := credentialOf(c.setActive(ctx, credentialKind, simProject, cred.ID, false))
+					return err
+				},
+				func() error {
+					_, err := credentialOf(c.setActive(ctx, credentialKind, simProject, cred.ID, true))
+					return err
+				},
 			}
 			if i%2 == 0 {
 				steps = append(steps, func() error { return c.RemoveRegistryCredential(ctx, simProject, cred.ID) })
@@ -551,7 +557,7 @@ func TestSimFaults(t *testing.T) {
 	if _, err := c.ListRegistryCredentials(ctx, simProject, RegistryCredentialFilter{RegistryID: reg}); err != nil {
 		t.Error(err)
 	}
-	if _, err := registries.setActive(ctx, c, simProject, regOut.ID, true); err != nil {
+	if _, err := registryOf(c.setActive(ctx, registryKind, simProject, regOut.ID, true)); err != nil {
 		t.Error(err)
 	}
 	sim.SetFaultRate(0)

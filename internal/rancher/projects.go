@@ -1,11 +1,88 @@
+// SPDX-License-Identifier: MPL-2.0
+
 package rancher
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"sync"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
+
+// Project is a Rancher environment.
+type Project struct {
+	ID          string
+	Name        string
+	Description *string // nil = JSON null
+	State       string
+}
+
+// Gone reports whether the project is deleted or being deleted.
+func (p Project) Gone() bool { return Status{State: p.State}.Gone() }
+
+func (w *wireObject) project() Project {
+	return Project{ID: w.ID, Name: deref(w.Name), Description: w.Description, State: w.State}
+}
+
+// GetProject reads a project (environment) by id: GET /v1/projects/<id>,
+// which Cattle answers with 404 for a project the key does not reach.
+func (c *Client) GetProject(ctx context.Context, id string) (*Project, error) {
+	if !validID(id) {
+		return nil, fmt.Errorf("invalid project id %q: a project id looks like 1a5", id)
+	}
+	var obj wireObject
+	if _, err := c.do(ctx, http.MethodGet, c.baseURL+"/projects/"+id, nil, idempotent, &obj); err != nil {
+		return nil, err
+	}
+	p := obj.project()
+	return &p, nil
+}
+
+// ListProjects lists the projects the API key reaches (GET /v1/projects, all
+// pages) whose name is exactly name; "" lists them all. The name goes to the
+// server as the collection's name filter, and the answer is checked here
+// again: a database may compare names without regard to case, while the
+// match asked for is exact. Removed projects are not listed, as Cattle
+// leaves them out of lists.
+func (c *Client) ListProjects(ctx context.Context, name string) ([]Project, error) {
+	var query url.Values
+	if name != "" {
+		query = url.Values{"name": {name}}
+	}
+	objs, err := c.listAt(ctx, c.baseURL+"/projects", "projects", query)
+	if err != nil {
+		return nil, err
+	}
+	projects := make([]Project, 0, len(objs))
+	for _, o := range objs {
+		if name != "" && deref(o.Name) != name {
+			continue
+		}
+		projects = append(projects, o.project())
+	}
+	return projects, nil
+}
+
+// DiscoverProject finds the project of an environment API key: such a key's
+// account is the project itself, and Cattle names it in the
+// X-API-Account-Id header when X-API-Account-Kind is "project".
+func (c *Client) DiscoverProject(ctx context.Context) (string, error) {
+	who, err := c.WhoAmI(ctx)
+	if err != nil {
+		return "", err
+	}
+	if who.Kind == AccountKindProject && validID(who.ID) {
+		return who.ID, nil
+	}
+	if who.Kind == "" {
+		return "", errors.New("cannot tell which project to use: the server did not say which account the API key belongs to; set project_id")
+	}
+	return "", fmt.Errorf("cannot tell which project to use: the API key belongs to a %q account, not to one environment; set project_id (or use an environment API key)", who.Kind)
+}
 
 // Account kinds, as Cattle names the account of an API key in the
 // X-API-Account-Kind header of a request made without a project.
@@ -71,6 +148,35 @@ func (c *Client) ReachableProjects(ctx context.Context) ([]Project, error) {
 	return projects, nil
 }
 
+// readLive locates the object (see locate). gone is true only when the object
+// no longer exists for Terraform: no project the key reaches holds it (404),
+// or it is removed or being removed (Cattle keeps such objects readable by id
+// for a while). Any other error, 401 and 403 included, is returned with gone
+// false: the object may still exist.
+func (c *Client) readLive(ctx context.Context, k kind, projectID, id string) (obj *wireObject, gone bool, err error) {
+	obj, err = c.locate(ctx, k, projectID, id)
+	if IsNotFound(err) || (err == nil && obj.status().Gone()) {
+		tflog.Warn(ctx, k.name+" is gone from Rancher", map[string]any{"id": id})
+		return nil, true, nil
+	}
+	return obj, false, err
+}
+
+// projectOf returns known when it is set, else the project the key finds the
+// object in (trying first first); gone is as for readLive. It serves a state
+// that holds no project (upgraded from the archived provider, which never
+// recorded a credential's project, and not refreshed since).
+func (c *Client) projectOf(ctx context.Context, k kind, known, first, id string) (projectID string, gone bool, err error) {
+	if known != "" {
+		return known, false, nil
+	}
+	obj, gone, err := c.readLive(ctx, k, first, id)
+	if gone || err != nil {
+		return "", gone, err
+	}
+	return obj.AccountID, false, nil
+}
+
 // locate reads an object wherever the API key can see it: in projectID
 // first when it is given, and when the object is not there, in the other
 // places the key reaches, with as few requests as the key's kind allows.
@@ -106,8 +212,8 @@ func (c *Client) locate(ctx context.Context, k kind, projectID, id string) (*wir
 		if _, err := c.do(ctx, http.MethodGet, c.baseURL+"/"+k.collection+"/"+id, nil, idempotent, &obj); err != nil {
 			return nil, err
 		}
-		if obj.AccountID != nil {
-			c.observe(k, *obj.AccountID, &obj)
+		if obj.AccountID != "" {
+			c.observe(k, obj.AccountID, &obj)
 		}
 		return &obj, nil
 	}
@@ -132,8 +238,8 @@ func (c *Client) locate(ctx context.Context, k kind, projectID, id string) (*wir
 // withProject fills in the project an object was read from when the server
 // did not name it.
 func withProject(obj *wireObject, projectID string) *wireObject {
-	if obj != nil && (obj.AccountID == nil || *obj.AccountID == "") {
-		obj.AccountID = &projectID
+	if obj != nil && obj.AccountID == "" {
+		obj.AccountID = projectID
 	}
 	return obj
 }
