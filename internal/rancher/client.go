@@ -42,9 +42,9 @@ import (
 const (
 	DefaultRequestTimeout = 30 * time.Second
 	DefaultMaxRetries     = 4
-	DefaultRetryWaitMin   = 250 * time.Millisecond
-	DefaultRetryWaitMax   = 5 * time.Second
-	DefaultUserAgent      = "terraform-provider-rancher"
+	defaultRetryWaitMin   = 250 * time.Millisecond
+	defaultRetryWaitMax   = 5 * time.Second
+	defaultUserAgent      = "terraform-provider-rancher"
 )
 
 // Config configures a Client.
@@ -86,7 +86,7 @@ type Client struct {
 	known       map[string]bool          // objectKey of every object Create returned
 	createLocks map[string]*sync.RWMutex // lookup key → lock, see create
 
-	key keyAccount // the key's account and projects, see WhoAmI
+	key keyAccount // the key's account and projects, see whoAmI
 }
 
 // NewClient checks cfg and builds a Client. It makes no request.
@@ -105,16 +105,16 @@ func NewClient(cfg Config) (*Client, error) {
 		cfg.RequestTimeout = DefaultRequestTimeout
 	}
 	if cfg.RetryWaitMin <= 0 {
-		cfg.RetryWaitMin = DefaultRetryWaitMin
+		cfg.RetryWaitMin = defaultRetryWaitMin
 	}
 	if cfg.RetryWaitMax <= 0 {
-		cfg.RetryWaitMax = DefaultRetryWaitMax
+		cfg.RetryWaitMax = defaultRetryWaitMax
 	}
 	if cfg.RetryWaitMax < cfg.RetryWaitMin {
 		cfg.RetryWaitMax = cfg.RetryWaitMin
 	}
 	if cfg.UserAgent == "" {
-		cfg.UserAgent = DefaultUserAgent
+		cfg.UserAgent = defaultUserAgent
 	}
 
 	tlsConfig := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: cfg.Insecure} //nolint:gosec // the user asked for it with insecure = true

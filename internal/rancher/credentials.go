@@ -137,8 +137,8 @@ func (c *Client) ListRegistryCredentials(ctx context.Context, projectID string, 
 }
 
 // ScanRegistryCredentials yields a project's credentials in id order, reading
-// one page of ScanPageSize at a time, until the list ends or yield returns
-// false. Removed and purged credentials are never listed (IncludeRemoved is
+// one page (Cattle's default, 100) at a time, until the list ends or yield
+// returns false. Removed and purged credentials are never listed (IncludeRemoved is
 // ignored). An error ends the scan.
 func (c *Client) ScanRegistryCredentials(ctx context.Context, projectID string, f RegistryCredentialFilter) iter.Seq2[*RegistryCredential, error] {
 	return scan(ctx, c, credentialKind, projectID, f.query(), (*wireObject).credential)

@@ -14,10 +14,10 @@ import (
 // 100, its maximum 3000).
 const listPageSize = 1000
 
-// ScanPageSize is the page size of a scan: Cattle's default page. A scan
+// scanPageSize is the page size of a scan: Cattle's default page. A scan
 // holds one page at a time, so its memory stays the same for ten objects or
 // ten thousand, and a caller that stops early reads no further page.
-const ScanPageSize = 100
+const scanPageSize = 100
 
 type wireCollection struct {
 	Data       []wireObject `json:"data"`
@@ -78,7 +78,7 @@ func scan[T any](ctx context.Context, c *Client, k kind, projectID string, query
 			yield(nil, err)
 			return
 		}
-		for page, err := range c.pages(ctx, coll, k.collection, query, ScanPageSize) {
+		for page, err := range c.pages(ctx, coll, k.collection, query, scanPageSize) {
 			if err != nil {
 				yield(nil, err)
 				return

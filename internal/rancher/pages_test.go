@@ -33,7 +33,7 @@ func makeCredentials(t *testing.T, c *Client, reg, prefix string, n int) {
 }
 
 // scanRequests counts the list requests the simulator received after its
-// first since ones, and checks that each asked for a page of ScanPageSize.
+// first since ones, and checks that each asked for a page of scanPageSize.
 func scanRequests(t *testing.T, sim *ranchersim.Server, since int, collection string) int {
 	t.Helper()
 	n := 0
@@ -42,8 +42,8 @@ func scanRequests(t *testing.T, sim *ranchersim.Server, since int, collection st
 			t.Errorf("scan made %s %s", r.Method, r.Path)
 			continue
 		}
-		if !strings.Contains(r.RawQuery, fmt.Sprintf("limit=%d", ScanPageSize)) {
-			t.Errorf("scan page without limit=%d: %s", ScanPageSize, r.RawQuery)
+		if !strings.Contains(r.RawQuery, fmt.Sprintf("limit=%d", scanPageSize)) {
+			t.Errorf("scan page without limit=%d: %s", scanPageSize, r.RawQuery)
 		}
 		n++
 	}
@@ -76,7 +76,7 @@ func TestScanRegistryCredentials(t *testing.T) {
 			}
 		}
 		if n := scanRequests(t, sim, since, "registrycredentials"); n != 3 {
-			t.Errorf("%d list requests for 250 credentials, want 3 pages of %d", n, ScanPageSize)
+			t.Errorf("%d list requests for 250 credentials, want 3 pages of %d", n, scanPageSize)
 		}
 	})
 

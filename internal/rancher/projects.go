@@ -43,7 +43,9 @@ func (c *Client) GetProject(ctx context.Context, id string) (*Project, error) {
 }
 
 // ListProjects lists the projects the API key reaches (GET /v1/projects, all
-// pages) whose name is exactly name; "" lists them all. The name goes to the
+// pages: an environment key's own, an account key's memberships, every
+// project for an admin) whose name is exactly name; "" lists them all. It is
+// the one reader of /v1/projects. The name goes to the
 // server as the collection's name filter, and the answer is checked here
 // again: a database may compare names without regard to case, while the
 // match asked for is exact. Removed projects are not listed, as Cattle
@@ -59,10 +61,9 @@ func (c *Client) ListProjects(ctx context.Context, name string) ([]Project, erro
 	}
 	projects := make([]Project, 0, len(objs))
 	for _, o := range objs {
-		if name != "" && deref(o.Name) != name {
-			continue
+		if p := o.project(); name == "" || p.Name == name {
+			projects = append(projects, p)
 		}
-		projects = append(projects, o.project())
 	}
 	return projects, nil
 }
@@ -71,11 +72,11 @@ func (c *Client) ListProjects(ctx context.Context, name string) ([]Project, erro
 // account is the project itself, and Cattle names it in the
 // X-API-Account-Id header when X-API-Account-Kind is "project".
 func (c *Client) DiscoverProject(ctx context.Context) (string, error) {
-	who, err := c.WhoAmI(ctx)
+	who, err := c.whoAmI(ctx)
 	if err != nil {
 		return "", err
 	}
-	if who.Kind == AccountKindProject && validID(who.ID) {
+	if who.Kind == accountKindProject && validID(who.ID) {
 		return who.ID, nil
 	}
 	if who.Kind == "" {
@@ -87,17 +88,17 @@ func (c *Client) DiscoverProject(ctx context.Context) (string, error) {
 // Account kinds, as Cattle names the account of an API key in the
 // X-API-Account-Kind header of a request made without a project.
 const (
-	// AccountKindProject is an environment key: its account is its project,
+	// accountKindProject is an environment key: its account is its project,
 	// and it sees nothing else.
-	AccountKindProject = "project"
-	// AccountKindAdmin is an admin account key: it reads any object by id
+	accountKindProject = "project"
+	// accountKindAdmin is an admin account key: it reads any object by id
 	// without a project.
-	AccountKindAdmin = "admin"
+	accountKindAdmin = "admin"
 )
 
-// Account is the account an API key belongs to. Account keys of users have
+// keyOwner is the account an API key belongs to. Account keys of users have
 // kind "user"; they reach the projects they are members of.
-type Account struct {
+type keyOwner struct {
 	ID   string
 	Kind string
 }
@@ -105,13 +106,13 @@ type Account struct {
 // keyAccount holds what the server said of the key's account, asked once.
 type keyAccount struct {
 	mu       sync.Mutex
-	account  *Account
+	account  *keyOwner
 	projects []Project // the projects the key reaches, once listed
 }
 
-// WhoAmI returns the account of the API key, from one GET of the API root
+// whoAmI returns the account of the API key, from one GET of the API root
 // without a project; the answer is kept for the client's life.
-func (c *Client) WhoAmI(ctx context.Context) (Account, error) {
+func (c *Client) whoAmI(ctx context.Context) (keyOwner, error) {
 	c.key.mu.Lock()
 	defer c.key.mu.Unlock()
 	if c.key.account != nil {
@@ -119,30 +120,23 @@ func (c *Client) WhoAmI(ctx context.Context) (Account, error) {
 	}
 	resp, err := c.do(ctx, http.MethodGet, c.baseURL, nil, idempotent, nil)
 	if err != nil {
-		return Account{}, err
+		return keyOwner{}, err
 	}
-	a := Account{ID: resp.header.Get("X-API-Account-Id"), Kind: resp.header.Get("X-API-Account-Kind")}
+	a := keyOwner{ID: resp.header.Get("X-API-Account-Id"), Kind: resp.header.Get("X-API-Account-Kind")}
 	c.key.account = &a
 	return a, nil
 }
 
-// ReachableProjects lists the projects the API key can reach (GET
-// /v1/projects: an environment key's own, an account key's memberships,
-// every project for an admin), all pages; the list is kept for the client's
-// life.
-func (c *Client) ReachableProjects(ctx context.Context) ([]Project, error) {
+// reachableProjects is ListProjects(ctx, ""), kept for the client's life.
+func (c *Client) reachableProjects(ctx context.Context) ([]Project, error) {
 	c.key.mu.Lock()
 	defer c.key.mu.Unlock()
 	if c.key.projects != nil {
 		return c.key.projects, nil
 	}
-	objs, err := c.listAt(ctx, c.baseURL+"/projects", "projects", nil)
+	projects, err := c.ListProjects(ctx, "")
 	if err != nil {
 		return nil, err
-	}
-	projects := make([]Project, 0, len(objs))
-	for _, o := range objs {
-		projects = append(projects, o.project())
 	}
 	c.key.projects = projects
 	return projects, nil
@@ -192,19 +186,19 @@ func (c *Client) locate(ctx context.Context, k kind, projectID, id string) (*wir
 		}
 		notFound = err
 	}
-	who, err := c.WhoAmI(ctx)
+	who, err := c.whoAmI(ctx)
 	if err != nil {
 		return nil, err
 	}
 	switch who.Kind {
-	case AccountKindProject:
+	case accountKindProject:
 		// An environment key sees its own project and nothing else.
 		if who.ID == projectID || !validID(who.ID) {
 			return nil, orNotFound(notFound, k, id)
 		}
 		obj, err := c.get(ctx, k, who.ID, id)
 		return withProject(obj, who.ID), err
-	case AccountKindAdmin:
+	case accountKindAdmin:
 		if !validID(id) {
 			return nil, fmt.Errorf("invalid %s id %q", k.name, id)
 		}
@@ -217,7 +211,7 @@ func (c *Client) locate(ctx context.Context, k kind, projectID, id string) (*wir
 		}
 		return &obj, nil
 	}
-	projects, err := c.ReachableProjects(ctx)
+	projects, err := c.reachableProjects(ctx)
 	if err != nil {
 		return nil, err
 	}

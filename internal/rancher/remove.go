@@ -56,7 +56,7 @@ func (c *Client) remove(ctx context.Context, k kind, projectID, id string) error
 			return waitGone()
 		case failed && deleteFailed:
 			return obj.transitionError(k, id)
-		case IsPendingState(obj.State) && !failed && !removableWhilePending(obj.State):
+		case isPendingState(obj.State) && !failed && !removableWhilePending(obj.State):
 			obj, err = c.wait(ctx, k, projectID, id, nil)
 			continue
 		case obj.State == StateActive || obj.State == StateActivating:

@@ -43,9 +43,9 @@ var pendingStates = map[string]bool{
 	StatePurging:          true,
 }
 
-// IsPendingState reports whether state is a transitional state that settles
+// isPendingState reports whether state is a transitional state that settles
 // by itself.
-func IsPendingState(state string) bool { return pendingStates[state] }
+func isPendingState(state string) bool { return pendingStates[state] }
 
 // IsActiveState says which side of active/inactive a Cattle state is on,
 // transitional states counting for the state they move to.
@@ -77,8 +77,8 @@ func (s Status) Gone() bool {
 	return false
 }
 
-// HasAction reports whether the server offers the action in the current state.
-func (s Status) HasAction(name string) bool {
+// hasAction reports whether the server offers the action in the current state.
+func (s Status) hasAction(name string) bool {
 	_, ok := s.Actions[name]
 	return ok
 }
@@ -167,7 +167,7 @@ type pendingSince struct {
 // first sighting of a transition is kept: it is when the transition began.
 func (c *Client) observe(k kind, projectID string, obj *wireObject) {
 	key := objectKey(k, projectID, obj.ID)
-	if !IsPendingState(obj.State) {
+	if !isPendingState(obj.State) {
 		c.pending.Delete(key)
 		return
 	}
@@ -269,7 +269,7 @@ func (c *Client) wait(ctx context.Context, k kind, projectID, id string, targets
 			}
 			return obj, nil
 		}
-		if !IsPendingState(obj.State) {
+		if !isPendingState(obj.State) {
 			return obj, &WaitError{Kind: k.name, ID: id, Targets: targets, LastState: obj.State}
 		}
 		obs.pending = sent
@@ -394,7 +394,7 @@ type ActiveGoal struct {
 // Was is what Rancher reported, so an object deactivated outside Terraform is
 // activated again.
 func (g ActiveGoal) needsAction() bool {
-	return g.Want != g.Was || IsPendingState(g.WasState)
+	return g.Want != g.Was || isPendingState(g.WasState)
 }
 
 // settleCreated waits for a new object to become active, as Cattle activates
@@ -450,7 +450,7 @@ func (c *Client) setActive(ctx context.Context, k kind, projectID, id string, ac
 			return obj, fmt.Errorf("cannot %s %s %s: it is %s", action, k.name, id, obj.State)
 		case slices.Contains(headingTo[target], obj.State):
 			return c.wait(ctx, k, projectID, id, []string{target})
-		case IsPendingState(obj.State) && !obj.status().HasAction(action):
+		case isPendingState(obj.State) && !obj.status().hasAction(action):
 			obj, err = c.wait(ctx, k, projectID, id, nil)
 			continue
 		}
