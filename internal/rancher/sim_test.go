@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MPL-2.0
+
 package rancher
 
 import (
@@ -58,6 +60,23 @@ func newSimClient(t *testing.T, base, access, secret string, retries int) *Clien
 }
 
 func ptr(s string) *string { return &s }
+
+// tenAtATime runs f(0) … f(n-1), ten at a time (Terraform's default
+// parallelism), and returns when all have.
+func tenAtATime(n int, f func(i int)) {
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 10)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			f(i)
+		}()
+	}
+	wg.Wait()
+}
 
 func testCtx(t *testing.T) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -685,29 +704,20 @@ func TestSimRequestsPerCreatedCredential(t *testing.T) {
 	reg := mustRegistry(t, sim, "r.example.com")
 	ctx := testCtx(t)
 	sim.ResetStats()
-	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var spent time.Duration
-	sem := make(chan struct{}, 10) // Terraform's default parallelism
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			start := time.Now()
-			defer func() { mu.Lock(); spent += time.Since(start); mu.Unlock() }()
-			cred, err := c.CreateRegistryCredential(ctx, simProject, RegistryCredentialCreate{RegistryID: reg, Email: "e", Name: ptr(fmt.Sprint("c", i))})
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			if _, err := c.WaitRegistryCredential(ctx, simProject, cred.ID, StateActive); err != nil {
-				t.Error(err)
-			}
-		}()
-	}
-	wg.Wait()
+	tenAtATime(n, func(i int) {
+		start := time.Now()
+		defer func() { mu.Lock(); spent += time.Since(start); mu.Unlock() }()
+		cred, err := c.CreateRegistryCredential(ctx, simProject, RegistryCredentialCreate{RegistryID: reg, Email: "e", Name: ptr(fmt.Sprint("c", i))})
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		if _, err := c.WaitRegistryCredential(ctx, simProject, cred.ID, StateActive); err != nil {
+			t.Error(err)
+		}
+	})
 	total := sim.Stats().Total
 	perCred := float64(total) / n
 	t.Logf("%d requests for %d credentials: %.2f per created credential, %v per create and wait (routes %v)",

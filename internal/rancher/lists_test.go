@@ -1,9 +1,10 @@
+// SPDX-License-Identifier: MPL-2.0
+
 package rancher
 
 import (
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/cattle-ops/terraform-provider-rancher/internal/ranchersim"
@@ -14,22 +15,13 @@ import (
 func makeCredentials(t *testing.T, c *Client, reg, prefix string, n int) {
 	t.Helper()
 	ctx := testCtx(t)
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, 10)
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			if _, err := c.CreateRegistryCredential(ctx, simProject, RegistryCredentialCreate{
-				RegistryID: reg, Email: "e@example.com", Name: ptr(fmt.Sprint(prefix, i)),
-			}); err != nil {
-				t.Error(err)
-			}
-		}()
-	}
-	wg.Wait()
+	tenAtATime(n, func(i int) {
+		if _, err := c.CreateRegistryCredential(ctx, simProject, RegistryCredentialCreate{
+			RegistryID: reg, Email: "e@example.com", Name: ptr(fmt.Sprint(prefix, i)),
+		}); err != nil {
+			t.Error(err)
+		}
+	})
 }
 
 // scanRequests counts the list requests the simulator received after its
