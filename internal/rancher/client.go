@@ -3,17 +3,30 @@
 // Package rancher is a client for the Rancher 1.x (Cattle) v1 API: registry
 // credentials and registries inside a project, with the retries, waits and
 // error parsing a Terraform provider needs.
+//
+// The typed API of each kind is in credentials.go and registries.go; what
+// it calls follows one call from the top down:
+//   - client.go: the configuration and the api_url a Client is built from;
+//   - request.go: sending one request (basic auth, decoding the answer, the
+//     kinds of object and their collections), with retry.go (which failures
+//     are tried again, and how long to wait before) and errors.go (what a
+//     failure says);
+//   - create.go: a create, and the adoption of what an ambiguous one made;
+//   - wait.go: an object's states, reading it and running its actions,
+//     waiting for a transition to end, what the waits learn of how long
+//     transitions take, and bringing an object to active or inactive;
+//   - remove.go: removal from any state;
+//   - lists.go: lists of a collection, page by page;
+//   - projects.go: /v1/projects, the API key's account, and locating an
+//     object in whichever project holds it.
 package rancher
 
 import (
 	"bytes"
-	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -29,13 +42,10 @@ import (
 const (
 	DefaultRequestTimeout = 30 * time.Second
 	DefaultMaxRetries     = 4
-	DefaultRetryWaitMin   = 250 * time.Millisecond
-	DefaultRetryWaitMax   = 5 * time.Second
-	DefaultUserAgent      = "terraform-provider-rancher"
+	defaultRetryWaitMin   = 250 * time.Millisecond
+	defaultRetryWaitMax   = 5 * time.Second
+	defaultUserAgent      = "terraform-provider-rancher"
 )
-
-// maxResponseBytes bounds what is read of one response.
-const maxResponseBytes = 32 << 20
 
 // Config configures a Client.
 type Config struct {
@@ -76,7 +86,7 @@ type Client struct {
 	known       map[string]bool          // objectKey of every object Create returned
 	createLocks map[string]*sync.RWMutex // lookup key → lock, see create
 
-	key keyAccount // the key's account and projects, see WhoAmI
+	key keyAccount // the key's account and projects, see whoAmI
 }
 
 // NewClient checks cfg and builds a Client. It makes no request.
@@ -95,16 +105,16 @@ func NewClient(cfg Config) (*Client, error) {
 		cfg.RequestTimeout = DefaultRequestTimeout
 	}
 	if cfg.RetryWaitMin <= 0 {
-		cfg.RetryWaitMin = DefaultRetryWaitMin
+		cfg.RetryWaitMin = defaultRetryWaitMin
 	}
 	if cfg.RetryWaitMax <= 0 {
-		cfg.RetryWaitMax = DefaultRetryWaitMax
+		cfg.RetryWaitMax = defaultRetryWaitMax
 	}
 	if cfg.RetryWaitMax < cfg.RetryWaitMin {
 		cfg.RetryWaitMax = cfg.RetryWaitMin
 	}
 	if cfg.UserAgent == "" {
-		cfg.UserAgent = DefaultUserAgent
+		cfg.UserAgent = defaultUserAgent
 	}
 
 	tlsConfig := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: cfg.Insecure} //nolint:gosec // the user asked for it with insecure = true
@@ -170,155 +180,109 @@ func NewClient(cfg Config) (*Client, error) {
 // BaseURL is the normalised API root, ending in "/v1".
 func (c *Client) BaseURL() string { return c.baseURL }
 
-// serverNow estimates the server's clock from the Date headers seen so far.
-func (c *Client) serverNow() time.Time {
-	return time.Now().Add(time.Duration(c.clockOffset.Load()))
+// APIURL is an api_url after NormalizeURL.
+type APIURL struct {
+	// Base is the v1 API root; it always ends in "/v1".
+	Base string
+	// ProjectID is the project the URL names ("…/v1/projects/1a5"), or "".
+	ProjectID string
+	// FromV2Beta is set when the URL named the v2-beta API, which Rancher
+	// 1.5 and 1.6 serve beside v1 and the archived hashicorp/rancher
+	// provider used; Base is then the same server's v1 API.
+	FromV2Beta bool
 }
 
-// policy says which failures of a request may be retried.
-type policy int
-
-const (
-	// idempotent requests (GET, PUT, DELETE, actions) retry every
-	// transient failure.
-	idempotent policy = iota
-	// create requests (POST to a collection) retry only failures after
-	// which the server cannot have acted.
-	create
-)
-
-// response is a read and closed HTTP response.
-type response struct {
-	status int
-	header http.Header
-	body   []byte
-}
-
-// do sends one API call, with retries, and decodes a 2xx JSON answer into
-// out (when out is not nil). Failures come back as *Error, *ConnectionError
-// or a wrapped ctx.Err().
-func (c *Client) do(ctx context.Context, method, rawURL string, in any, pol policy, out any) (*response, error) {
-	u, err := url.Parse(rawURL)
+// NormalizeURL turns the api_url a user wrote into the v1 API root and, when
+// the URL names a project ("…/v1/projects/1a5"), that project's id.
+//
+// Accepted forms: "http://host:8080", "http://host:8080/v1" and
+// "http://host:8080/v1/projects/1a5", optionally below a path prefix of a
+// reverse proxy ("https://host/rancher/v1"), and the same with "v2-beta" in
+// place of "v1". A trailing "/" or "/schemas" (as the Rancher CLI writes
+// the URL in cli.json) is ignored. Rancher 2 URLs ("/v3") are refused.
+func NormalizeURL(raw string) (APIURL, error) {
+	var none APIURL
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return none, fmt.Errorf("the Rancher API URL is empty; set it to the server's address, e.g. http://rancher.example.com:8080")
+	}
+	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, fmt.Errorf("building request URL: %w", err)
+		return none, fmt.Errorf("the Rancher API URL is not a valid URL: %w", redactURLError(err))
 	}
-	path := u.Path
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("%s %s: %w", method, path, err)
+	switch u.Scheme {
+	case "http", "https":
+	case "":
+		return none, fmt.Errorf("the Rancher API URL %q has no scheme; write it as http://host:8080 or https://host", u.Redacted())
+	default:
+		return none, fmt.Errorf("the Rancher API URL %q has scheme %q; only http and https are supported", u.Redacted(), u.Scheme)
 	}
-
-	var body any
-	if in != nil {
-		b, err := json.Marshal(in)
-		if err != nil {
-			return nil, fmt.Errorf("encoding %s %s: %w", method, path, err)
-		}
-		body = b
+	if u.Host == "" {
+		return none, fmt.Errorf("the Rancher API URL %q has no host; write it as http://host:8080", u.Redacted())
 	}
-
-	st := &callState{method: method, path: path, action: u.Query().Get("action"), policy: pol}
-	req, err := retryablehttp.NewRequestWithContext(context.WithValue(ctx, callStateKey{}, st), method, rawURL, body)
-	if err != nil {
-		return nil, fmt.Errorf("building %s %s: %w", method, path, err)
+	if u.User != nil {
+		// Keys belong in access_key/secret_key, and echoing them back in an
+		// error would leak them.
+		return none, fmt.Errorf("the Rancher API URL must not contain credentials; set access_key and secret_key instead")
 	}
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", c.userAgent)
-	if in != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if c.accessKey != "" || c.secretKey != "" {
-		req.SetBasicAuth(c.accessKey, c.secretKey)
+	if u.RawQuery != "" || u.Fragment != "" {
+		return none, fmt.Errorf("the Rancher API URL %q must not have a query or fragment", u.Redacted())
 	}
 
-	// The body is read inside the attempt, so that an answer cut short (or a
-	// success that is not JSON) is retried under the same rule and backoff
-	// as a dropped connection.
-	var (
-		data []byte
-		read *http.Response // the answer data was read from
-	)
-	req.SetResponseHandler(func(r *http.Response) (err error) {
-		read = r
-		data, err = readAnswer(r, method, path, out != nil)
-		return err
-	})
-
-	httpResp, err := c.http.Do(req)
-	if httpResp != nil {
-		defer drain(httpResp.Body)
-	}
-	if err == nil && httpResp != read {
-		// The retries were spent on a retryable status: the handler, which
-		// runs only on answers that end the retries, did not read this one.
-		data, err = readAnswer(httpResp, method, path, out != nil)
-	}
-	var bad *BadAnswerError
-	switch {
-	case errors.As(err, &bad):
-		return &response{status: httpResp.StatusCode, header: httpResp.Header, body: data}, bad
-	case err != nil:
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			return nil, fmt.Errorf("%s %s: %w", method, path, ctxErr)
-		}
-		return nil, &ConnectionError{URL: c.baseURL, Err: fmt.Errorf("%s %s: %w", method, path, unwrapURLError(err))}
-	}
-
-	c.noteServerDate(httpResp.Header.Get("Date"))
-	resp := &response{status: httpResp.StatusCode, header: httpResp.Header, body: data}
-	if httpResp.StatusCode < 200 || httpResp.StatusCode > 299 {
-		return resp, parseError(method, c.baseURL, u, httpResp, data)
-	}
-	if out != nil {
-		if err := json.Unmarshal(data, out); err != nil {
-			return resp, &BadAnswerError{Method: method, Path: path, Status: httpResp.StatusCode, Err: err}
+	segments := splitPath(u.Path)
+	for _, s := range segments {
+		if strings.EqualFold(s, "v3") {
+			return none, fmt.Errorf("the Rancher API URL %q points at the Rancher 2 (v3) API; this provider speaks the Rancher 1.x v1 API: "+
+				"the URL should end in /v1 or have no path", u.Redacted())
 		}
 	}
-	return resp, nil
-}
-
-// readAnswer reads a response to its end. A body cut short, or a success
-// whose body is not JSON (a truncated document, a proxy's page; an empty
-// one too when an object is expected), is an error, for the retry rule to
-// judge.
-func readAnswer(r *http.Response, method, path string, wantBody bool) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(r.Body, maxResponseBytes))
-	_ = r.Body.Close()
-	r.Body = http.NoBody
-	if err != nil {
-		return nil, fmt.Errorf("reading the answer: %w", err)
+	if n := len(segments); n > 0 && strings.EqualFold(segments[n-1], "schemas") {
+		segments = segments[:n-1]
 	}
-	success, empty := r.StatusCode >= 200 && r.StatusCode <= 299, len(bytes.TrimSpace(data)) == 0
-	if success && (wantBody || !empty) && !json.Valid(data) {
-		return data, badAnswer(method, path, r.StatusCode, r.Header.Get("Content-Type"), data)
-	}
-	return data, nil
-}
 
-func (c *Client) noteServerDate(date string) {
-	if date == "" {
-		return
-	}
-	t, err := http.ParseTime(date)
-	if err != nil {
-		return
-	}
-	// The header has whole seconds; half a second centres the error.
-	c.clockOffset.Store(int64(time.Until(t.Add(500 * time.Millisecond))))
-}
-
-func drain(body io.ReadCloser) {
-	_, _ = io.Copy(io.Discard, io.LimitReader(body, 1<<20))
-	_ = body.Close()
-}
-
-// unwrapURLError drops net/http's `Get "url": ` prefix, which repeats the
-// query (filter values) of the request.
-func unwrapURLError(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		if ue.Timeout() && !strings.Contains(ue.Err.Error(), "timeout") && !strings.Contains(ue.Err.Error(), "deadline") {
-			return fmt.Errorf("timeout: %w", ue.Err)
+	var out APIURL
+	isVersion := func(s string) bool {
+		if strings.EqualFold(s, "v2-beta") {
+			out.FromV2Beta = true
+			return true
 		}
+		return strings.EqualFold(s, "v1")
+	}
+	var prefix []string
+	switch n := len(segments); {
+	case n == 0:
+	case isVersion(segments[n-1]):
+		prefix = segments[:n-1]
+	case n >= 3 && strings.EqualFold(segments[n-2], "projects") && isVersion(segments[n-3]):
+		prefix = segments[:n-3]
+		out.ProjectID = segments[n-1]
+		if !validID(out.ProjectID) {
+			return none, fmt.Errorf("the Rancher API URL %q names an invalid project id %q; a project id looks like 1a5", u.Redacted(), out.ProjectID)
+		}
+	default:
+		return none, fmt.Errorf("the Rancher API URL %q has an unexpected path %q; it should end in /v1, /v1/projects/<project id>, or have no path", u.Redacted(), u.Path)
+	}
+
+	base := url.URL{Scheme: u.Scheme, Host: u.Host}
+	base.Path = "/" + strings.Join(append(prefix, "v1"), "/")
+	out.Base = base.String()
+	return out, nil
+}
+
+func splitPath(p string) []string {
+	var out []string
+	for _, s := range strings.Split(p, "/") {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// redactURLError drops the URL from a *url.Error so that a URL holding
+// credentials is not repeated in a message.
+func redactURLError(err error) error {
+	if ue, ok := err.(*url.Error); ok {
 		return ue.Err
 	}
 	return err

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"sync"
 	"time"
 
@@ -118,6 +119,26 @@ func (c *Client) create(ctx context.Context, spec createSpec) (*wireObject, erro
 	}
 }
 
+// ambiguous reports a create failure after which the server may or may not
+// have made the object: a timeout or broken connection after the request was
+// sent, or a 502/504 from a proxy in front of Rancher.
+func ambiguous(err error) bool {
+	var bad *BadAnswerError
+	if errors.As(err, &bad) {
+		// A create the server accepted, with an answer we cannot read.
+		return true
+	}
+	var apiErr *Error
+	if errors.As(err, &apiErr) {
+		return apiErr.Status == http.StatusBadGateway || apiErr.Status == http.StatusGatewayTimeout
+	}
+	var connErr *ConnectionError
+	if errors.As(err, &connErr) {
+		return transientError(connErr.Err) && !isDialError(connErr.Err)
+	}
+	return false
+}
+
 // findCreated looks for the object an ambiguous create may have made; see
 // create for the rule.
 func (c *Client) findCreated(ctx context.Context, spec createSpec, since time.Time, lock *sync.RWMutex) (*wireObject, error) {
@@ -132,17 +153,21 @@ func (c *Client) findCreated(ctx context.Context, spec createSpec, since time.Ti
 	if err != nil {
 		return nil, err
 	}
-	var best *wireObject
+	var (
+		best        *wireObject
+		bestCreated time.Time
+	)
 	for i := range candidates {
 		cand := &candidates[i]
+		created := cand.status().Created
 		if !spec.matches(cand) || c.isKnown(spec.kind, spec.projectID, cand.ID) {
 			continue
 		}
-		if created := cand.status().Created; !created.IsZero() && created.Before(since) {
+		if !created.IsZero() && created.Before(since) {
 			continue
 		}
-		if best == nil || newer(cand, best) {
-			best = cand
+		if best == nil || newer(created, cand.ID, bestCreated, best.ID) {
+			best, bestCreated = cand, created
 		}
 	}
 	if best != nil {
@@ -152,12 +177,24 @@ func (c *Client) findCreated(ctx context.Context, spec createSpec, since time.Ti
 	return best, nil
 }
 
-func newer(a, b *wireObject) bool {
-	ac, bc := a.status().Created, b.status().Created
+// newer says whether object a, created at ac, is newer than b, created at
+// bc: created later, or in the same second with a higher id.
+func newer(ac time.Time, a string, bc time.Time, b string) bool {
 	if !ac.Equal(bc) {
 		return ac.After(bc)
 	}
-	return idNumber(a.ID) > idNumber(b.ID)
+	return idNumber(a) > idNumber(b)
+}
+
+// idNumber is the numeric part of a Cattle id ("1c42" → 42), used to order
+// objects created in the same second.
+func idNumber(id string) int64 {
+	i := len(id)
+	for i > 0 && id[i-1] >= '0' && id[i-1] <= '9' {
+		i--
+	}
+	n, _ := strconv.ParseInt(id[i:], 10, 64)
+	return n
 }
 
 func (c *Client) createLock(key string) *sync.RWMutex {
@@ -187,11 +224,4 @@ func (c *Client) isKnown(k kind, projectID, id string) bool {
 // same, as a server may store either for an empty value.
 func sameOptional(a, b *string) bool {
 	return deref(a) == deref(b)
-}
-
-func urlPath(raw string) string {
-	if u, err := url.Parse(raw); err == nil {
-		return u.Path
-	}
-	return raw
 }

@@ -266,13 +266,6 @@ func snippet(body []byte) string {
 	return s
 }
 
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
-}
-
 // BadAnswerError is a success status whose body is not the JSON expected
 // (a proxy's page, a truncated body). The server may have acted on the
 // request all the same.

@@ -12,6 +12,56 @@ import (
 	"strings"
 )
 
+// Registry is a registry object (a storage pool of kind registry).
+type Registry struct {
+	ID            string
+	ProjectID     string
+	ServerAddress string
+	Name          *string
+	Description   *string
+	Status
+}
+
+// RegistryCreate is the body of a registry create. Nil fields are omitted.
+type RegistryCreate struct {
+	ServerAddress string
+	Name          *string
+	Description   *string
+}
+
+// RegistryUpdate lists the updatable fields of a registry.
+type RegistryUpdate struct {
+	Name        Field
+	Description Field
+}
+
+// RegistryFilter narrows a list of registries; "" means no filter.
+type RegistryFilter struct {
+	ServerAddress  string
+	Name           string
+	State          string
+	IncludeRemoved bool
+}
+
+func (w *wireObject) registry() *Registry {
+	return &Registry{
+		ID:            w.ID,
+		ProjectID:     w.AccountID,
+		ServerAddress: w.ServerAddress,
+		Name:          w.Name,
+		Description:   w.Description,
+		Status:        w.status(),
+	}
+}
+
+// registryOf is credentialOf for registries.
+func registryOf(obj *wireObject, err error) (*Registry, error) {
+	if obj == nil {
+		return nil, err
+	}
+	return obj.registry(), err
+}
+
 // CreateRegistry creates a registry. Cattle refuses a second registry with
 // the same server address in a project (400 ServerAddressUsed).
 //
@@ -43,7 +93,7 @@ func (c *Client) createRegistry(ctx context.Context, projectID string, in Regist
 		lockKey:   strings.Join([]string{"registries", projectID, strings.ToLower(in.ServerAddress)}, "\x00"),
 		lookup:    url.Values{"serverAddress": {in.ServerAddress}},
 		matches: func(o *wireObject) bool {
-			return strings.EqualFold(deref(o.ServerAddress), in.ServerAddress) &&
+			return strings.EqualFold(o.ServerAddress, in.ServerAddress) &&
 				sameOptional(o.Name, in.Name) &&
 				sameOptional(o.Description, in.Description)
 		},
@@ -52,22 +102,23 @@ func (c *Client) createRegistry(ctx context.Context, projectID string, in Regist
 			return errors.As(err, &apiErr) && apiErr.Status == http.StatusBadRequest && apiErr.Code == "ServerAddressUsed"
 		},
 	})
-	return registries.as(obj, err)
+	return registryOf(obj, err)
 }
 
 // GetRegistry reads a registry by id, in any state.
 func (c *Client) GetRegistry(ctx context.Context, projectID, id string) (*Registry, error) {
-	return registries.get(ctx, c, projectID, id)
+	return registryOf(c.get(ctx, registryKind, projectID, id))
 }
 
 // ListRegistries lists a project's registries, all pages.
 func (c *Client) ListRegistries(ctx context.Context, projectID string, f RegistryFilter) ([]Registry, error) {
-	return registries.list(ctx, c, projectID, f.query(), f.IncludeRemoved)
+	objs, err := c.list(ctx, registryKind, projectID, withRemoved(f.query(), f.IncludeRemoved))
+	return listed(objs, err, (*wireObject).registry)
 }
 
 // ScanRegistries is ScanRegistryCredentials for registries.
 func (c *Client) ScanRegistries(ctx context.Context, projectID string, f RegistryFilter) iter.Seq2[*Registry, error] {
-	return registries.scan(ctx, c, projectID, f.query())
+	return scan(ctx, c, registryKind, projectID, f.query(), (*wireObject).registry)
 }
 
 // query is the filter as the collection's query parameters.
@@ -84,22 +135,27 @@ func (c *Client) UpdateRegistry(ctx context.Context, projectID, id string, u Reg
 	fields := map[string]any{}
 	putField(fields, "name", u.Name)
 	putField(fields, "description", u.Description)
-	return registries.update(ctx, c, projectID, id, fields)
+	return registryOf(c.update(ctx, registryKind, projectID, id, fields))
 }
 
 // SettleCreatedRegistry is SettleCreatedRegistryCredential for registries.
 func (c *Client) SettleCreatedRegistry(ctx context.Context, projectID, id string, active bool) (*Registry, error) {
-	return registries.settleCreated(ctx, c, projectID, id, active)
+	return registryOf(c.settleCreated(ctx, registryKind, projectID, id, active))
 }
 
 // SettleUpdatedRegistry is SettleUpdatedRegistryCredential for registries.
 func (c *Client) SettleUpdatedRegistry(ctx context.Context, projectID, id string, updated *Registry, goal ActiveGoal) (*Registry, error) {
-	return registries.settleUpdated(ctx, c, projectID, id, updated, goal)
+	if updated != nil && !goal.needsAction() {
+		return updated, nil // nothing left to do: the update's answer is the registry, no read
+	}
+	return registryOf(c.settleUpdated(ctx, registryKind, projectID, id, goal))
 }
 
 // ReadLiveRegistry is ReadLiveRegistryCredential for registries.
 func (c *Client) ReadLiveRegistry(ctx context.Context, projectID, id string) (reg *Registry, gone bool, err error) {
-	return registries.readLive(ctx, c, projectID, id)
+	obj, gone, err := c.readLive(ctx, registryKind, projectID, id)
+	reg, err = registryOf(obj, err)
+	return reg, gone, err
 }
 
 // RegistryProject is RegistryCredentialProject for registries.
@@ -120,28 +176,6 @@ func (c *Client) RemoveRegistry(ctx context.Context, projectID, id string) error
 		return err
 	}
 	return c.purge(ctx, registryKind, projectID, id)
-}
-
-// purge moves a removed object to purged and waits for it.
-func (c *Client) purge(ctx context.Context, k kind, projectID, id string) error {
-	obj, err := c.get(ctx, k, projectID, id)
-	if IsNotFound(err) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	if obj.State == StateRemoved {
-		err = c.action(ctx, k, projectID, id, "purge")
-		if err != nil && !isActionNotAvailable(err) {
-			return err
-		}
-	}
-	_, err = c.wait(ctx, k, projectID, id, []string{StatePurged})
-	if IsNotFound(err) {
-		return nil
-	}
-	return err
 }
 
 // freeServerAddress purges a removed registry of the project that still

@@ -177,26 +177,6 @@ func isDialError(err error) bool {
 	return errors.As(err, &opErr) && opErr.Op == "dial"
 }
 
-// ambiguous reports a create failure after which the server may or may not
-// have made the object: a timeout or broken connection after the request was
-// sent, or a 502/504 from a proxy in front of Rancher.
-func ambiguous(err error) bool {
-	var bad *BadAnswerError
-	if errors.As(err, &bad) {
-		// A create the server accepted, with an answer we cannot read.
-		return true
-	}
-	var apiErr *Error
-	if errors.As(err, &apiErr) {
-		return apiErr.Status == http.StatusBadGateway || apiErr.Status == http.StatusGatewayTimeout
-	}
-	var connErr *ConnectionError
-	if errors.As(err, &connErr) {
-		return transientError(connErr.Err) && !isDialError(connErr.Err)
-	}
-	return false
-}
-
 // backoff is exponential with jitter ("equal jitter": half fixed, half
 // random), and honours Retry-After on 429 and 503.
 func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {

@@ -61,6 +61,23 @@ func newSimClient(t *testing.T, base, access, secret string, retries int) *Clien
 
 func ptr(s string) *string { return &s }
 
+// tenAtATime runs f(0) … f(n-1), ten at a time (Terraform's default
+// parallelism), and returns when all have.
+func tenAtATime(n int, f func(i int)) {
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 10)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			f(i)
+		}()
+	}
+	wg.Wait()
+}
+
 func testCtx(t *testing.T) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	t.Cleanup(cancel)
@@ -137,16 +154,16 @@ func TestSimCredentialLifecycle(t *testing.T) {
 		t.Fatalf("sim after update: %+v", s)
 	}
 
-	inactive, err := credentials.setActive(ctx, c, simProject, created.ID, false)
+	inactive, err := credentialOf(c.setActive(ctx, credentialKind, simProject, created.ID, false))
 	if err != nil || inactive.State != StateInactive {
 		t.Fatalf("deactivate %+v %v", inactive, err)
 	}
 	// Already there: no action is sent.
 	sim.ResetStats()
-	if again, err := credentials.setActive(ctx, c, simProject, created.ID, false); err != nil || again.State != StateInactive || sim.Stats().Total != 1 {
+	if again, err := credentialOf(c.setActive(ctx, credentialKind, simProject, created.ID, false)); err != nil || again.State != StateInactive || sim.Stats().Total != 1 {
 		t.Fatalf("second deactivate %+v %v, %d requests", again, err, sim.Stats().Total)
 	}
-	if back, err := credentials.setActive(ctx, c, simProject, created.ID, true); err != nil || back.State != StateActive {
+	if back, err := credentialOf(c.setActive(ctx, credentialKind, simProject, created.ID, true)); err != nil || back.State != StateActive {
 		t.Fatalf("activate %+v %v", back, err)
 	}
 
@@ -172,7 +189,7 @@ func TestSimRegistryLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if reg, err = registries.wait(ctx, c, simProject, reg.ID, []string{StateActive}); err != nil || reg.ServerAddress != "Quay.io" || deref(reg.Name) != "quay" {
+	if reg, err = registryOf(c.wait(ctx, registryKind, simProject, reg.ID, []string{StateActive})); err != nil || reg.ServerAddress != "Quay.io" || deref(reg.Name) != "quay" {
 		t.Fatalf("%+v %v", reg, err)
 	}
 	_, err = c.CreateRegistry(ctx, simProject, RegistryCreate{ServerAddress: "quay.io"})
@@ -189,7 +206,7 @@ func TestSimRegistryLifecycle(t *testing.T) {
 	if up, err := c.UpdateRegistry(ctx, simProject, reg.ID, RegistryUpdate{Description: SetField(ptr("mirror"))}); err != nil || deref(up.Description) != "mirror" {
 		t.Fatalf("update %+v %v", up, err)
 	}
-	if r, err := registries.setActive(ctx, c, simProject, reg.ID, false); err != nil || r.State != StateInactive {
+	if r, err := registryOf(c.setActive(ctx, registryKind, simProject, reg.ID, false)); err != nil || r.State != StateInactive {
 		t.Fatalf("deactivate %+v %v", r, err)
 	}
 	if err := c.RemoveRegistry(ctx, simProject, reg.ID); err != nil {
@@ -210,7 +227,7 @@ func TestSimRegistryLifecycle(t *testing.T) {
 		if err := sim.Act(again.ID, action); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := registries.wait(ctx, c, simProject, again.ID, nil); err != nil {
+		if _, err := registryOf(c.wait(ctx, registryKind, simProject, again.ID, nil)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -467,7 +484,7 @@ func TestSimSetActiveSettlesTransition(t *testing.T) {
 	}
 	// Mid-deactivation, ask for active: the deactivation finishes, then
 	// activate runs.
-	got, err := credentials.setActive(testCtx(t), c, simProject, cred.ID, true)
+	got, err := credentialOf(c.setActive(testCtx(t), credentialKind, simProject, cred.ID, true))
 	if err != nil || got.State != StateActive {
 		t.Fatalf("%+v %v", got, err)
 	}
@@ -477,14 +494,14 @@ func TestSimSetActiveSettlesTransition(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, err = credentials.setActive(testCtx(t), c, simProject, created.ID, false); err != nil || got.State != StateInactive {
+	if got, err = credentialOf(c.setActive(testCtx(t), credentialKind, simProject, created.ID, false)); err != nil || got.State != StateInactive {
 		t.Fatalf("%+v %v", got, err)
 	}
 	// A removed object cannot be activated.
 	if err := c.RemoveRegistryCredential(testCtx(t), simProject, created.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := credentials.setActive(testCtx(t), c, simProject, created.ID, true); err == nil || !strings.Contains(err.Error(), "removed") {
+	if _, err := credentialOf(c.setActive(testCtx(t), credentialKind, simProject, created.ID, true)); err == nil || !strings.Contains(err.Error(), "removed") {
 		t.Fatalf("activate removed: %v", err)
 	}
 }
@@ -531,8 +548,14 @@ func TestSimFaults(t *testing.T) {
 					_, err := c.UpdateRegistryCredential(ctx, simProject, cred.ID, RegistryCredentialUpdate{Description: SetField(ptr("d"))})
 					return err
 				},
-				func() error { _, err := credentials.setActive(ctx, c, simProject, cred.ID, false); return err },
-				func() error { _, err := credentials.setActive(ctx, c, simProject, cred.ID, true); return err },
+				func() error {
+					_, err := credentialOf(c.setActive(ctx, credentialKind, simProject, cred.ID, false))
+					return err
+				},
+				func() error {
+					_, err := credentialOf(c.setActive(ctx, credentialKind, simProject, cred.ID, true))
+					return err
+				},
 			}
 			if i%2 == 0 {
 				steps = append(steps, func() error { return c.RemoveRegistryCredential(ctx, simProject, cred.ID) })
@@ -553,7 +576,7 @@ func TestSimFaults(t *testing.T) {
 	if _, err := c.ListRegistryCredentials(ctx, simProject, RegistryCredentialFilter{RegistryID: reg}); err != nil {
 		t.Error(err)
 	}
-	if _, err := registries.setActive(ctx, c, simProject, regOut.ID, true); err != nil {
+	if _, err := registryOf(c.setActive(ctx, registryKind, simProject, regOut.ID, true)); err != nil {
 		t.Error(err)
 	}
 	sim.SetFaultRate(0)
@@ -681,29 +704,20 @@ func TestSimRequestsPerCreatedCredential(t *testing.T) {
 	reg := mustRegistry(t, sim, "r.example.com")
 	ctx := testCtx(t)
 	sim.ResetStats()
-	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var spent time.Duration
-	sem := make(chan struct{}, 10) // Terraform's default parallelism
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			start := time.Now()
-			defer func() { mu.Lock(); spent += time.Since(start); mu.Unlock() }()
-			cred, err := c.CreateRegistryCredential(ctx, simProject, RegistryCredentialCreate{RegistryID: reg, Email: "e", Name: ptr(fmt.Sprint("c", i))})
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			if _, err := c.WaitRegistryCredential(ctx, simProject, cred.ID, StateActive); err != nil {
-				t.Error(err)
-			}
-		}()
-	}
-	wg.Wait()
+	tenAtATime(n, func(i int) {
+		start := time.Now()
+		defer func() { mu.Lock(); spent += time.Since(start); mu.Unlock() }()
+		cred, err := c.CreateRegistryCredential(ctx, simProject, RegistryCredentialCreate{RegistryID: reg, Email: "e", Name: ptr(fmt.Sprint("c", i))})
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		if _, err := c.WaitRegistryCredential(ctx, simProject, cred.ID, StateActive); err != nil {
+			t.Error(err)
+		}
+	})
 	total := sim.Stats().Total
 	perCred := float64(total) / n
 	t.Logf("%d requests for %d credentials: %.2f per created credential, %v per create and wait (routes %v)",

@@ -72,13 +72,13 @@ func TestRequestHeadersAndDecoding(t *testing.T) {
 	if want := "Basic " + base64.StdEncoding.EncodeToString([]byte("wireaccess:wiresecret")); got.Get("Authorization") != want {
 		t.Errorf("Authorization %q", got.Get("Authorization"))
 	}
-	if got.Get("Accept") != "application/json" || got.Get("User-Agent") != DefaultUserAgent {
+	if got.Get("Accept") != "application/json" || got.Get("User-Agent") != defaultUserAgent {
 		t.Errorf("Accept %q User-Agent %q", got.Get("Accept"), got.Get("User-Agent"))
 	}
 	if cred.ID != "1c7" || cred.ProjectID != "1a5" || cred.RegistryID != "1sp1" || cred.Email != "me@example.com" ||
 		deref(cred.Name) != "hub" || cred.Description != nil || cred.SecretValue != nil || cred.State != "active" ||
 		!cred.Created.Equal(time.Date(2017, 2, 1, 10, 11, 12, 0, time.UTC)) || cred.Removed != nil ||
-		!cred.HasAction("deactivate") || cred.HasAction("activate") || cred.Gone() {
+		!cred.hasAction("deactivate") || cred.hasAction("activate") || cred.Gone() {
 		t.Errorf("decoded %+v", cred)
 	}
 }

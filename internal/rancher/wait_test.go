@@ -5,6 +5,8 @@ package rancher
 import (
 	"testing"
 	"time"
+
+	"github.com/cattle-ops/terraform-provider-rancher/internal/ranchersim"
 )
 
 func TestSettleLearning(t *testing.T) {
@@ -93,4 +95,43 @@ func TestSettleLearning(t *testing.T) {
 			t.Fatalf("first read after %v, want at most %v", first, pollMax)
 		}
 	})
+}
+
+func TestSettleCreatedAndUpdated(t *testing.T) {
+	sim, c := newSim(t, ranchersim.Options{})
+	ctx := testCtx(t)
+	regID := mustRegistry(t, sim, "settle.example.com")
+
+	reg, err := c.SettleCreatedRegistry(ctx, simProject, regID, false)
+	if err != nil || reg.State != StateInactive {
+		t.Fatalf("settle created inactive: %+v %v", reg, err)
+	}
+	// Planned active, state says inactive: activate.
+	reg, err = c.SettleUpdatedRegistry(ctx, simProject, regID, nil, ActiveGoal{Want: true, Was: false, WasState: StateInactive})
+	if err != nil || reg.State != StateActive {
+		t.Fatalf("settle updated to active: %+v %v", reg, err)
+	}
+	// Nothing to do: the updated object comes back as it is, unread.
+	updated := &Registry{ID: regID, ServerAddress: "as-updated"}
+	reg, err = c.SettleUpdatedRegistry(ctx, simProject, regID, updated, ActiveGoal{Want: true, Was: true, WasState: StateActive})
+	if err != nil || reg != updated {
+		t.Fatalf("settle with nothing to do: %+v %v", reg, err)
+	}
+	// Nothing updated and nothing to do: read.
+	reg, err = c.SettleUpdatedRegistry(ctx, simProject, regID, nil, ActiveGoal{Want: true, Was: true, WasState: StateActive})
+	if err != nil || reg.State != StateActive || reg.ServerAddress != "settle.example.com" {
+		t.Fatalf("settle reads: %+v %v", reg, err)
+	}
+}
+
+func TestIsActiveState(t *testing.T) {
+	for state, want := range map[string]bool{
+		StateActive: true, StateActivating: true, StateRegistering: true, StateUpdatingActive: true, StateRequested: true,
+		StateInactive: false, StateDeactivating: false, StateUpdatingInactive: false,
+		StateRemoving: false, StateRemoved: false, StatePurging: false, StatePurged: false,
+	} {
+		if got := IsActiveState(state); got != want {
+			t.Errorf("IsActiveState(%q) = %v, want %v", state, got, want)
+		}
+	}
 }

@@ -5,7 +5,6 @@ package rancher
 import (
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/cattle-ops/terraform-provider-rancher/internal/ranchersim"
@@ -16,26 +15,17 @@ import (
 func makeCredentials(t *testing.T, c *Client, reg, prefix string, n int) {
 	t.Helper()
 	ctx := testCtx(t)
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, 10)
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			if _, err := c.CreateRegistryCredential(ctx, simProject, RegistryCredentialCreate{
-				RegistryID: reg, Email: "e@example.com", Name: ptr(fmt.Sprint(prefix, i)),
-			}); err != nil {
-				t.Error(err)
-			}
-		}()
-	}
-	wg.Wait()
+	tenAtATime(n, func(i int) {
+		if _, err := c.CreateRegistryCredential(ctx, simProject, RegistryCredentialCreate{
+			RegistryID: reg, Email: "e@example.com", Name: ptr(fmt.Sprint(prefix, i)),
+		}); err != nil {
+			t.Error(err)
+		}
+	})
 }
 
 // scanRequests counts the list requests the simulator received after its
-// first since ones, and checks that each asked for a page of ScanPageSize.
+// first since ones, and checks that each asked for a page of scanPageSize.
 func scanRequests(t *testing.T, sim *ranchersim.Server, since int, collection string) int {
 	t.Helper()
 	n := 0
@@ -44,8 +34,8 @@ func scanRequests(t *testing.T, sim *ranchersim.Server, since int, collection st
 			t.Errorf("scan made %s %s", r.Method, r.Path)
 			continue
 		}
-		if !strings.Contains(r.RawQuery, fmt.Sprintf("limit=%d", ScanPageSize)) {
-			t.Errorf("scan page without limit=%d: %s", ScanPageSize, r.RawQuery)
+		if !strings.Contains(r.RawQuery, fmt.Sprintf("limit=%d", scanPageSize)) {
+			t.Errorf("scan page without limit=%d: %s", scanPageSize, r.RawQuery)
 		}
 		n++
 	}
@@ -78,7 +68,7 @@ func TestScanRegistryCredentials(t *testing.T) {
 			}
 		}
 		if n := scanRequests(t, sim, since, "registrycredentials"); n != 3 {
-			t.Errorf("%d list requests for 250 credentials, want 3 pages of %d", n, ScanPageSize)
+			t.Errorf("%d list requests for 250 credentials, want 3 pages of %d", n, scanPageSize)
 		}
 	})
 
@@ -108,7 +98,7 @@ func TestScanRegistryCredentials(t *testing.T) {
 				first = cred.ID
 			}
 		}
-		if _, err := credentials.setActive(ctx, c, simProject, first, false); err != nil {
+		if _, err := credentialOf(c.setActive(ctx, credentialKind, simProject, first, false)); err != nil {
 			t.Fatal(err)
 		}
 		since := len(sim.Received())

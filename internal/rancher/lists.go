@@ -10,27 +10,81 @@ import (
 	"net/url"
 )
 
-// ScanPageSize is the page size of a scan: Cattle's default page. A scan
+// listPageSize is the page size asked for when listing (Cattle's default is
+// 100, its maximum 3000).
+const listPageSize = 1000
+
+// scanPageSize is the page size of a scan: Cattle's default page. A scan
 // holds one page at a time, so its memory stays the same for ten objects or
 // ten thousand, and a caller that stops early reads no further page.
-const ScanPageSize = 100
+const scanPageSize = 100
 
-// scan yields the objects of a project's collection that match query, a
-// page at a time.
-func (t objectType[T]) scan(ctx context.Context, c *Client, projectID string, query url.Values) iter.Seq2[*T, error] {
+type wireCollection struct {
+	Data       []wireObject `json:"data"`
+	Pagination *struct {
+		Next    *string `json:"next"`
+		Partial bool    `json:"partial"`
+	} `json:"pagination"`
+}
+
+// list reads a collection of a project to its end, following pagination.next.
+func (c *Client) list(ctx context.Context, k kind, projectID string, query url.Values) ([]wireObject, error) {
+	coll, err := c.collectionURL(k, projectID)
+	if err != nil {
+		return nil, err
+	}
+	return c.listAt(ctx, coll, k.collection, query)
+}
+
+// listAt reads the collection at coll to its end; what names it in errors.
+func (c *Client) listAt(ctx context.Context, coll, what string, query url.Values) ([]wireObject, error) {
+	var all []wireObject
+	for page, err := range c.pages(ctx, coll, what, query, listPageSize) {
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, page...)
+	}
+	return all, nil
+}
+
+// listed converts the objects a list returned.
+func listed[T any](objs []wireObject, err error, convert func(*wireObject) *T) ([]T, error) {
+	if err != nil {
+		return nil, err
+	}
+	out := make([]T, 0, len(objs))
+	for i := range objs {
+		out = append(out, *convert(&objs[i]))
+	}
+	return out, nil
+}
+
+// withRemoved asks a list for removed and purged objects too when
+// includeRemoved is set.
+func withRemoved(query url.Values, includeRemoved bool) url.Values {
+	if includeRemoved {
+		query.Set("_removed", "true")
+	}
+	return query
+}
+
+// scan yields the objects of kind k in a project's collection that match
+// query, converted by convert, reading a page at a time.
+func scan[T any](ctx context.Context, c *Client, k kind, projectID string, query url.Values, convert func(*wireObject) *T) iter.Seq2[*T, error] {
 	return func(yield func(*T, error) bool) {
-		coll, err := c.collectionURL(t.kind, projectID)
+		coll, err := c.collectionURL(k, projectID)
 		if err != nil {
 			yield(nil, err)
 			return
 		}
-		for page, err := range c.pages(ctx, coll, t.collection, query, ScanPageSize) {
+		for page, err := range c.pages(ctx, coll, k.collection, query, scanPageSize) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
 			for i := range page {
-				if !yield(t.convert(&page[i]), nil) {
+				if !yield(convert(&page[i]), nil) {
 					return
 				}
 			}
