@@ -3,7 +3,6 @@ package provider
 import (
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"regexp"
 	"strings"
 	"sync/atomic"
@@ -11,8 +10,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-
-	"github.com/cattle-ops/terraform-provider-rancher/internal/ranchersim"
 )
 
 // badInputRow is one bad configuration or bad server answer, and the exact
@@ -37,16 +34,15 @@ type misbehavingEnv struct {
 
 func newMisbehavingEnv(t *testing.T) *misbehavingEnv {
 	t.Helper()
-	sim := ranchersim.New(testSimOptions())
 	m := &misbehavingEnv{}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if f := m.mode.Load(); f != nil && (*f)(w, r, sim) {
-			return
-		}
-		sim.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	m.testEnv = &testEnv{sim: sim, url: srv.URL}
+	m.testEnv = newTestEnvBehind(t, func(sim http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if f := m.mode.Load(); f != nil && (*f)(w, r, sim) {
+				return
+			}
+			sim.ServeHTTP(w, r)
+		})
+	})
 	return m
 }
 
@@ -67,16 +63,7 @@ func isCredentialCreate(r *http.Request) bool {
 func badInputRows(e *misbehavingEnv, reg, otherReg string) []badInputRow {
 	var unexpectedOnce atomic.Bool
 	valid := fmt.Sprintf("registry_id = %q\n  email = \"x@example.com\"", reg)
-	provider := func(extra string) string {
-		return fmt.Sprintf(`
-provider "rancher" {
-  api_url    = %q
-  access_key = %q
-  secret_key = %q
-%s
-}
-`, e.url, testAccessKey, testSecretKey, extra)
-	}
+	provider := func(extra string) string { return e.provider().with(extra).String() }
 	rows := []badInputRow{
 		// Configuration, refused at plan time.
 		{name: "empty email", body: fmt.Sprintf("registry_id = %q\n  email = \"\"", reg), want: `Attribute email string length must be at least 1, got: 0`},
@@ -97,15 +84,15 @@ provider "rancher" {
 		{name: "provider max_retries negative", body: valid, provider: provider("max_retries = -1"), want: `Attribute max_retries value must be between 0 and 20, got: -1`},
 		{name: "provider request_timeout not positive", body: valid, provider: provider(`request_timeout = "0s"`), want: `(?s)Invalid request_timeout.*request_timeout must be a positive duration such as "30s", got "0s"`},
 		{name: "provider request_timeout not a duration", body: valid, provider: provider(`request_timeout = "fast"`), want: `(?s)Invalid Time Duration String Value.*"fast"`},
-		{name: "provider v3 URL", body: valid, provider: fmt.Sprintf("provider \"rancher\" {\n  api_url = \"%s/v3\"\n  access_key = \"a\"\n  secret_key = \"b\"\n}\n", e.url), want: `(?s)Invalid api_url.*v1`},
-		{name: "provider URL without scheme", body: valid, provider: "provider \"rancher\" {\n  api_url = \"rancher.example.com:8080\"\n  access_key = \"a\"\n  secret_key = \"b\"\n}\n", want: `(?s)Invalid api_url`},
+		{name: "provider v3 URL", body: valid, provider: providerConfig{url: e.url + "/v3", accessKey: "a", secretKey: "b"}.String(), want: `(?s)Invalid api_url.*v1`},
+		{name: "provider URL without scheme", body: valid, provider: providerConfig{url: "rancher.example.com:8080", accessKey: "a", secretKey: "b"}.String(), want: `(?s)Invalid api_url`},
 		{name: "provider project_id malformed", body: valid, provider: provider(`project_id = "5"`), want: `Attribute project_id must be a Rancher project id such as "1a5", got: 5`},
-		{name: "provider cli.json missing", body: valid, provider: "provider \"rancher\" {\n  config = \"/nonexistent/cli.json\"\n}\n", want: `(?s)Cannot read the Rancher CLI configuration.*/nonexistent/cli.json does\s+not\s+exist`},
+		{name: "provider cli.json missing", body: valid, provider: providerConfig{}.with(`config = "/nonexistent/cli.json"`).String(), want: `(?s)Cannot read the Rancher CLI configuration.*/nonexistent/cli.json does\s+not\s+exist`},
 
 		// Answers of a faithful server that the configuration provokes.
 		{name: "registry of another project", body: fmt.Sprintf("registry_id = %q\n  email = \"x@example.com\"", otherReg), want: `(?s)registry_id.*Rancher rejected registry_id: it does not name an object of the\s+right kind in this project \(422 InvalidReference\)`},
 		{name: "registry that does not exist", body: "registry_id = \"1sp999\"\n  email = \"x@example.com\"", want: `(?s)registry_id.*\(422\s+InvalidReference\)`},
-		{name: "wrong secret key", body: valid, provider: fmt.Sprintf("provider \"rancher\" {\n  api_url = %q\n  access_key = %q\n  secret_key = \"nope\"\n}\n", e.url, testAccessKey), want: `(?s)401 Unauthorized.*check access_key\s+and\s+secret_key`},
+		{name: "wrong secret key", body: valid, provider: e.provider().withKey(testAccessKey, "nope").String(), want: `(?s)401 Unauthorized.*check access_key\s+and\s+secret_key`},
 		{name: "project the key cannot reach", body: valid + "\n  project_id = \"1a6\"", want: `(?s)cannot\s+reach\s+project\s+1a6\s+\(403\s+Forbidden\)`},
 
 		// Answers a healthy server never gives.
@@ -161,13 +148,8 @@ provider "rancher" {
 func TestAccRegistryCredential_badInputTable(t *testing.T) {
 	setup := func(t *testing.T) (*misbehavingEnv, string, string) {
 		e := newMisbehavingEnv(t)
-		reg := e.registry(t, "registry.example.com")
 		e.sim.AddProject("1a6", "Other")
-		otherReg, err := e.sim.CreateRegistry("1a6", "other.example.com")
-		if err != nil {
-			t.Fatal(err)
-		}
-		return e, reg, otherReg
+		return e, e.registry(t, testProject, "registry.example.com"), e.registry(t, "1a6", "other.example.com")
 	}
 	e, reg, otherReg := setup(t)
 	count := len(badInputRows(e, reg, otherReg))

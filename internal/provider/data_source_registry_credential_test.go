@@ -6,7 +6,6 @@ import (
 	"maps"
 	"regexp"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -16,8 +15,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
-
-const credentialDataAddr = "data.rancher_registry_credential.test"
 
 // dataSourceChecks checks every attribute of the data source ds at addr:
 // want holds a check for each attribute of its schema.
@@ -33,12 +30,6 @@ func dataSourceChecks(ds datasource.DataSource, addr string, want map[string]kno
 		checks = append(checks, statecheck.ExpectKnownValue(addr, tfjsonpath.New(attr), check))
 	}
 	return checks
-}
-
-// messageRegexp matches text as Terraform prints it: literally, except that
-// Terraform wraps long lines, so any run of spaces may be a line break.
-func messageRegexp(text string) *regexp.Regexp {
-	return regexp.MustCompile(strings.Join(strings.Fields(regexp.QuoteMeta(text)), `\s+`))
 }
 
 func TestAccDataSourceRegistryCredential_byID(t *testing.T) {
@@ -68,7 +59,7 @@ data "rancher_registry_credential" "explicit_project" {
 `
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.checkCredentialsRemoved(),
+		CheckDestroy:             e.checkDestroyed(credentials),
 		Steps: []resource.TestStep{
 			{
 				Config: config,
@@ -137,7 +128,7 @@ data "rancher_registry_credential" "b" {
 `
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.checkCredentialsRemoved(),
+		CheckDestroy:             e.checkDestroyed(credentials),
 		Steps: []resource.TestStep{
 			{
 				Config: config,
@@ -169,11 +160,8 @@ func TestAccDataSourceRegistryCredential_otherProject(t *testing.T) {
 	// An account key that is a member of two projects; the provider's
 	// project is 1a5, the credential lives in 1a6.
 	provider := e.stagingAccount("ACCOUNTKEY0000000003", "account-secret-3")
-	reg, err := e.sim.CreateRegistry("1a6", "registry.example.com")
-	if err != nil {
-		t.Fatal(err)
-	}
-	id := makeCredential(t, e.apiClient(t, "ACCOUNTKEY0000000003", "account-secret-3"), "1a6", reg, "staging")
+	reg := e.registry(t, keysStaging, "registry.example.com")
+	id := e.credential(t, keysStaging, reg, named("staging"))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{
@@ -222,16 +210,13 @@ data "rancher_registry_credential" "test" {
 func TestAccDataSourceRegistryCredential_errors(t *testing.T) {
 	e := newTestEnv(t)
 	e.sim.AddProject("1a6", "Staging")
-	reg := e.registry(t, "registry.example.com")
-	c := e.apiClient(t, testAccessKey, testSecretKey)
-	dup1 := makeCredential(t, c, testProject, reg, "dup")
-	dup2 := makeCredential(t, c, testProject, reg, "dup")
-	removed := makeCredential(t, c, testProject, reg, "gone")
-	if err := c.RemoveRegistryCredential(context.Background(), testProject, removed); err != nil {
-		t.Fatal(err)
-	}
+	reg := e.registry(t, testProject, "registry.example.com")
+	dup1 := e.credential(t, testProject, reg, named("dup"))
+	dup2 := e.credential(t, testProject, reg, named("dup"))
+	removed := e.credential(t, testProject, reg, named("gone"))
+	e.removeOutOfBand(t, removed)
 	step := func(body string, want *regexp.Regexp) resource.TestStep {
-		return resource.TestStep{Config: dataSourceConfig(e.providerBlock(), "rancher_registry_credential", body), ExpectError: want}
+		return resource.TestStep{Config: block(e.providerBlock(), "data", "rancher_registry_credential", body), ExpectError: want}
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,

@@ -13,8 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
 
-const registryDataAddr = "data.rancher_registry.test"
-
 func TestAccDataSourceRegistry_byID(t *testing.T) {
 	e := newTestEnv(t)
 	config := e.providerBlock() + `
@@ -40,7 +38,7 @@ data "rancher_registry" "inactive" {
 `
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.checkRegistriesRemoved(),
+		CheckDestroy:             e.checkDestroyed(registries),
 		Steps: []resource.TestStep{
 			{
 				Config: config,
@@ -75,7 +73,7 @@ data "rancher_registry" "inactive" {
 func TestAccDataSourceRegistry_byServerAddress(t *testing.T) {
 	e := newTestEnv(t)
 	// Made outside Terraform, with its address in capitals.
-	outside := e.registry(t, "REGISTRY.example.com")
+	outside := e.registry(t, testProject, "REGISTRY.example.com")
 	config := e.providerBlock() + `
 resource "rancher_registry" "test" {
   server_address = "mirror.example.com:5000"
@@ -127,11 +125,8 @@ data "rancher_registry" "outside" {
 func TestAccDataSourceRegistry_otherProject(t *testing.T) {
 	e := newTestEnv(t)
 	provider := e.stagingAccount("ACCOUNTKEY0000000004", "account-secret-4")
-	here := e.registry(t, "registry.example.com")
-	there, err := e.sim.CreateRegistry("1a6", "registry.example.com")
-	if err != nil {
-		t.Fatal(err)
-	}
+	here := e.registry(t, testProject, "registry.example.com")
+	there := e.registry(t, keysStaging, "registry.example.com")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{
@@ -168,10 +163,10 @@ data "rancher_registry" "by_id" {
 func TestAccDataSourceRegistry_errors(t *testing.T) {
 	e := newTestEnv(t)
 	e.sim.AddProject("1a6", "Staging")
-	removed := e.registry(t, "removed.example.com")
+	removed := e.registry(t, testProject, "removed.example.com")
 	e.removeOutOfBand(t, removed)
 	step := func(body string, want *regexp.Regexp) resource.TestStep {
-		return resource.TestStep{Config: dataSourceConfig(e.providerBlock(), "rancher_registry", body), ExpectError: want}
+		return resource.TestStep{Config: block(e.providerBlock(), "data", "rancher_registry", body), ExpectError: want}
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,

@@ -167,24 +167,18 @@ func TestProviderSchemaIsValid(t *testing.T) {
 
 func TestAccProvider_unknownConfigurationDoesNotFailPlan(t *testing.T) {
 	e := newTestEnv(t)
-	reg := e.registry(t, "registry.example.com")
+	reg := e.registry(t, testProject, "registry.example.com")
 	// The URL comes from another resource, so it is unknown during plan.
 	config := fmt.Sprintf(`
 resource "terraform_data" "rancher" {
   input = %q
 }
-
-provider "rancher" {
-  api_url    = terraform_data.rancher.output
-  access_key = %q
-  secret_key = %q
-}
-
+`, e.url) + providerConfig{accessKey: testAccessKey, secretKey: testSecretKey}.with("api_url = terraform_data.rancher.output").String() + fmt.Sprintf(`
 resource "rancher_registry_credential" "test" {
   registry_id = %q
   email       = "x@example.com"
 }
-`, e.url, testAccessKey, testSecretKey, reg)
+`, reg)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_4_0)},
@@ -200,7 +194,7 @@ resource "rancher_registry_credential" "test" {
 
 func TestAccProvider_errors(t *testing.T) {
 	e := newTestEnv(t)
-	reg := e.registry(t, "registry.example.com")
+	reg := e.registry(t, testProject, "registry.example.com")
 	e.sim.AddProject("1a6", "Other")
 	credential := fmt.Sprintf(`
 resource "rancher_registry_credential" "test" {
@@ -209,14 +203,7 @@ resource "rancher_registry_credential" "test" {
 }
 `, reg)
 	provider := func(url, secret, project string) string {
-		return fmt.Sprintf(`
-provider "rancher" {
-  api_url    = %q
-  access_key = %q
-  secret_key = %q
-  project_id = %s
-}
-`, url, testAccessKey, secret, project) + credential
+		return providerConfig{url: url, accessKey: testAccessKey, secretKey: secret, projectID: project}.String() + credential
 	}
 	// A port that was free a moment ago: nothing answers there.
 	unreachable := "http://127.0.0.1:1"
@@ -230,19 +217,19 @@ provider "rancher" {
 		},
 		Steps: []resource.TestStep{
 			{
-				Config:      provider(e.url, "wrong-secret", "null"),
+				Config:      provider(e.url, "wrong-secret", ""),
 				ExpectError: regexp.MustCompile(`(?s)check access_key\s+and\s+secret_key.*RANCHER_SECRET_KEY`),
 			},
 			{
-				Config:      provider(e.url, testSecretKey, `"1a6"`),
+				Config:      provider(e.url, testSecretKey, "1a6"),
 				ExpectError: regexp.MustCompile(`(?s)cannot\s+reach\s+project\s+1a6`),
 			},
 			{
-				Config:      provider(unreachable, testSecretKey, `"1a5"`),
+				Config:      provider(unreachable, testSecretKey, "1a5"),
 				ExpectError: regexp.MustCompile(`(?s)cannot\s+reach\s+Rancher\s+at\s+http://127.0.0.1:1`),
 			},
 			{
-				Config:      provider(e.url+"/v3", testSecretKey, "null"),
+				Config:      provider(e.url+"/v3", testSecretKey, ""),
 				ExpectError: regexp.MustCompile(`(?s)Invalid api_url.*Rancher 2 \(v3\)\s+API`),
 			},
 		},
@@ -266,28 +253,21 @@ func TestAccProvider_legacyConfiguration(t *testing.T) {
 // argument, and expects the credential active in the test project.
 func testCredentialInTestProject(t *testing.T, urlPath, extra string) {
 	e := newTestEnv(t)
-	reg := e.registry(t, "registry.example.com")
+	reg := e.registry(t, testProject, "registry.example.com")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
-provider "rancher" {
-  api_url    = "%s%s"
-  access_key = %q
-  secret_key = %q
-  %s
-}
-
+			Config: providerConfig{url: e.url + urlPath, accessKey: testAccessKey, secretKey: testSecretKey}.with(extra).String() + fmt.Sprintf(`
 resource "rancher_registry_credential" "test" {
   registry_id = %q
   email       = "x@example.com"
 }
-`, e.url, urlPath, testAccessKey, testSecretKey, extra, reg),
+`, reg),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("project_id"), knownvalue.StringExact(testProject)),
 				statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("state"), knownvalue.StringExact("active")),
 			},
 		}},
-		CheckDestroy: e.checkCredentialsRemoved(),
+		CheckDestroy: e.checkDestroyed(credentials),
 	})
 }

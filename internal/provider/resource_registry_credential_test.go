@@ -17,23 +17,12 @@ import (
 	"github.com/cattle-ops/terraform-provider-rancher/internal/ranchersim"
 )
 
-const credentialAddr = "rancher_registry_credential.test"
-
-// credentialConfig is a configuration with one credential whose body is given.
-func (e *testEnv) credentialConfig(body string) string {
-	return e.providerBlock() + fmt.Sprintf(`
-resource "rancher_registry_credential" "test" {
-%s
-}
-`, body)
-}
-
 func TestAccRegistryCredential_basic(t *testing.T) {
 	e := newTestEnv(t)
-	reg := e.registry(t, "registry.example.com")
+	reg := e.registry(t, testProject, "registry.example.com")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.checkCredentialsRemoved(),
+		CheckDestroy:             e.checkDestroyed(credentials),
 		Steps: []resource.TestStep{
 			{
 				Config: e.credentialConfig(fmt.Sprintf(`
@@ -81,7 +70,7 @@ func TestAccRegistryCredential_basic(t *testing.T) {
 
 func TestAccRegistryCredential_updateInPlace(t *testing.T) {
 	e := newTestEnv(t)
-	reg := e.registry(t, "registry.example.com")
+	reg := e.registry(t, testProject, "registry.example.com")
 	sameID := statecheck.CompareValue(compare.ValuesSame())
 	config := func(email, name, description, user, secret string) string {
 		return e.credentialConfig(fmt.Sprintf(`
@@ -95,7 +84,7 @@ func TestAccRegistryCredential_updateInPlace(t *testing.T) {
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.checkCredentialsRemoved(),
+		CheckDestroy:             e.checkDestroyed(credentials),
 		Steps: []resource.TestStep{
 			{
 				Config:            config("a@example.com", `"one"`, `"first"`, "user1", "pass1"),
@@ -151,26 +140,13 @@ func TestAccRegistryCredential_updateInPlace(t *testing.T) {
 	})
 }
 
-// apiField checks one field of the credential in the API.
-func apiField(name string, get func(ranchersim.Credential) *string, want string) func(ranchersim.Credential) error {
-	return func(c ranchersim.Credential) error {
-		if got := get(c); !strPtrEq(got, want) {
-			return fmt.Errorf("API %s = %v, want %q", name, deref(got), want)
-		}
-		return nil
-	}
-}
-
 func TestAccRegistryCredential_replace(t *testing.T) {
 	e := newTestEnv(t)
 	// An account key that is a member of two projects, so project_id can move.
 	provider := e.stagingAccount("ACCOUNTKEY0000000001", "account-secret-1")
-	regA := e.registry(t, "a.example.com")
-	regB := e.registry(t, "b.example.com")
-	regStaging, err := e.sim.CreateRegistry("1a6", "a.example.com")
-	if err != nil {
-		t.Fatal(err)
-	}
+	regA := e.registry(t, testProject, "a.example.com")
+	regB := e.registry(t, testProject, "b.example.com")
+	regStaging := e.registry(t, keysStaging, "a.example.com")
 	config := func(project, registry string) string {
 		return provider + fmt.Sprintf(`
 resource "rancher_registry_credential" "test" {
@@ -223,7 +199,7 @@ resource "rancher_registry_credential" "test" {
 
 func TestAccRegistryCredential_active(t *testing.T) {
 	e := newTestEnv(t)
-	reg := e.registry(t, "registry.example.com")
+	reg := e.registry(t, testProject, "registry.example.com")
 	config := func(active string) string {
 		return e.credentialConfig(fmt.Sprintf(`
   registry_id = %q
@@ -245,7 +221,7 @@ func TestAccRegistryCredential_active(t *testing.T) {
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.checkCredentialsRemoved(),
+		CheckDestroy:             e.checkDestroyed(credentials),
 		Steps: []resource.TestStep{
 			{
 				Config: config("active = false"),
@@ -277,7 +253,7 @@ func TestAccRegistryCredential_active(t *testing.T) {
 
 func TestAccRegistryCredential_disappears(t *testing.T) {
 	e := newTestEnv(t)
-	reg := e.registry(t, "registry.example.com")
+	reg := e.registry(t, testProject, "registry.example.com")
 	config := e.credentialConfig(fmt.Sprintf(`
   registry_id  = %q
   email        = "x@example.com"
@@ -287,7 +263,7 @@ func TestAccRegistryCredential_disappears(t *testing.T) {
 	recreated := planAction(credentialAddr, plancheck.ResourceActionCreate)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.checkCredentialsRemoved(),
+		CheckDestroy:             e.checkDestroyed(credentials),
 		Steps: []resource.TestStep{
 			{Config: config, Check: captureID(credentialAddr, &id)},
 			{
@@ -316,7 +292,7 @@ func TestAccRegistryCredential_disappears(t *testing.T) {
 
 func TestAccRegistryCredential_import(t *testing.T) {
 	e := newTestEnv(t)
-	reg := e.registry(t, "registry.example.com")
+	reg := e.registry(t, testProject, "registry.example.com")
 	config := e.credentialConfig(fmt.Sprintf(`
   registry_id  = %q
   email        = "x@example.com"
@@ -326,7 +302,7 @@ func TestAccRegistryCredential_import(t *testing.T) {
 `, reg))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.checkCredentialsRemoved(),
+		CheckDestroy:             e.checkDestroyed(credentials),
 		Steps: []resource.TestStep{
 			{Config: config},
 			{
@@ -367,23 +343,9 @@ func TestAccRegistryCredential_import(t *testing.T) {
 	})
 }
 
-// importID builds "<project_id>/<id>" or "<id>" from state.
-func importID(addr string, withProject bool) resource.ImportStateIdFunc {
-	return func(s *terraform.State) (string, error) {
-		rs, ok := s.RootModule().Resources[addr]
-		if !ok {
-			return "", fmt.Errorf("%s not in state", addr)
-		}
-		if withProject {
-			return rs.Primary.Attributes["project_id"] + "/" + rs.Primary.ID, nil
-		}
-		return rs.Primary.ID, nil
-	}
-}
-
 func TestAccRegistryCredential_writeOnlySecret(t *testing.T) {
 	e := newTestEnv(t)
-	reg := e.registry(t, "registry.example.com")
+	reg := e.registry(t, testProject, "registry.example.com")
 	config := func(secret string, version int) string {
 		return e.credentialConfig(fmt.Sprintf(`
   registry_id             = %q
@@ -403,7 +365,7 @@ func TestAccRegistryCredential_writeOnlySecret(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.checkCredentialsRemoved(),
+		CheckDestroy:             e.checkDestroyed(credentials),
 		Steps: []resource.TestStep{
 			{
 				Config: config("wo-first", 1),
@@ -433,14 +395,14 @@ func TestAccRegistryCredential_writeOnlySecret(t *testing.T) {
 
 func TestAccRegistryCredential_failedTransition(t *testing.T) {
 	e := newTestEnv(t)
-	reg := e.registry(t, "registry.example.com")
+	reg := e.registry(t, testProject, "registry.example.com")
 	config := e.credentialConfig(fmt.Sprintf(`
   registry_id = %q
   email       = "x@example.com"
 `, reg))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.checkCredentialsRemoved(),
+		CheckDestroy:             e.checkDestroyed(credentials),
 		Steps: []resource.TestStep{
 			{
 				PreConfig:   func() { e.sim.FailNextTransition("", "agent could not store the credential") },
@@ -466,11 +428,11 @@ func TestAccRegistryCredential_failedTransition(t *testing.T) {
 
 func TestAccRegistryCredential_timeout(t *testing.T) {
 	e := newTestEnv(t)
-	reg := e.registry(t, "registry.example.com")
+	reg := e.registry(t, testProject, "registry.example.com")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		// The credential whose create never finished is still removed by destroy.
-		CheckDestroy: e.checkCredentialsRemoved(),
+		CheckDestroy: e.checkDestroyed(credentials),
 		Steps: []resource.TestStep{
 			{
 				PreConfig: func() { e.sim.HangNextTransition("") },
@@ -489,7 +451,7 @@ func TestAccRegistryCredential_timeout(t *testing.T) {
 
 func TestAccRegistryCredential_destroyFromEveryState(t *testing.T) {
 	e := newTestEnv(t)
-	reg := e.registry(t, "registry.example.com")
+	reg := e.registry(t, testProject, "registry.example.com")
 	config := e.providerBlock() + fmt.Sprintf(`
 resource "rancher_registry_credential" "active" {
   registry_id = %[1]q
@@ -512,7 +474,7 @@ resource "rancher_registry_credential" "removed" {
 	var deactivatedID, removedID string
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.checkCredentialsRemoved(),
+		CheckDestroy:             e.checkDestroyed(credentials),
 		Steps: []resource.TestStep{
 			{
 				Config: config,

@@ -17,17 +17,6 @@ import (
 	"github.com/cattle-ops/terraform-provider-rancher/internal/ranchersim"
 )
 
-const registryAddr = "rancher_registry.test"
-
-// registryConfig is a configuration with one registry whose body is given.
-func (e *testEnv) registryConfig(body string) string {
-	return e.providerBlock() + fmt.Sprintf(`
-resource "rancher_registry" "test" {
-%s
-}
-`, body)
-}
-
 func TestAccRegistry_basic(t *testing.T) {
 	e := newTestEnv(t)
 	config := e.registryConfig(fmt.Sprintf(`
@@ -44,7 +33,7 @@ func TestAccRegistry_basic(t *testing.T) {
 `, testProject))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.checkRegistriesRemoved(),
+		CheckDestroy:             e.checkDestroyed(registries),
 		Steps: []resource.TestStep{
 			{
 				Config: config,
@@ -77,7 +66,7 @@ func TestAccRegistry_minimal(t *testing.T) {
 	e := newTestEnv(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.checkRegistriesRemoved(),
+		CheckDestroy:             e.checkDestroyed(registries),
 		Steps: []resource.TestStep{
 			{
 				// Only the required attribute: project from the provider, active by default.
@@ -110,10 +99,10 @@ func TestAccRegistry_updateInPlace(t *testing.T) {
   description    = %s
 `, name, description))
 	}
-	apiField := func(name string, get func(ranchersim.Registry) *string, want string) resource.TestCheckFunc {
+	registryField := func(name string, get func(ranchersim.Registry) *string, want string) resource.TestCheckFunc {
 		return e.checkRegistryAPI(registryAddr, func(r ranchersim.Registry) error {
 			if got := get(r); !strPtrEq(got, want) {
-				return fmt.Errorf("API %s = %v, want %q", name, deref(got), want)
+				return fmt.Errorf("API %s = %v, want %q", name, quoted(got), want)
 			}
 			if r.State != "active" {
 				return fmt.Errorf("registry is %s after an update, want active", r.State)
@@ -123,7 +112,7 @@ func TestAccRegistry_updateInPlace(t *testing.T) {
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.checkRegistriesRemoved(),
+		CheckDestroy:             e.checkDestroyed(registries),
 		Steps: []resource.TestStep{
 			{
 				Config:            config(`"one"`, `"first"`),
@@ -133,13 +122,13 @@ func TestAccRegistry_updateInPlace(t *testing.T) {
 				Config:            config(`"two"`, `"first"`),
 				ConfigPlanChecks:  planUpdate(registryAddr, "name", knownvalue.StringExact("two")),
 				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(registryAddr, tfjsonpath.New("id"))},
-				Check:             apiField("name", func(r ranchersim.Registry) *string { return r.Name }, "two"),
+				Check:             registryField("name", func(r ranchersim.Registry) *string { return r.Name }, "two"),
 			},
 			{
 				Config:            config(`"two"`, `"second"`),
 				ConfigPlanChecks:  planUpdate(registryAddr, "description", knownvalue.StringExact("second")),
 				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(registryAddr, tfjsonpath.New("id"))},
-				Check:             apiField("description", func(r ranchersim.Registry) *string { return r.Description }, "second"),
+				Check:             registryField("description", func(r ranchersim.Registry) *string { return r.Description }, "second"),
 			},
 			{
 				// Removing optional attributes clears them in Rancher.
@@ -152,7 +141,7 @@ func TestAccRegistry_updateInPlace(t *testing.T) {
 				},
 				Check: e.checkRegistryAPI(registryAddr, func(r ranchersim.Registry) error {
 					if r.Name != nil || r.Description != nil {
-						return fmt.Errorf("name %v and description %v are still set in the API", deref(r.Name), deref(r.Description))
+						return fmt.Errorf("name %v and description %v are still set in the API", quoted(r.Name), quoted(r.Description))
 					}
 					return nil
 				}),
@@ -162,7 +151,7 @@ func TestAccRegistry_updateInPlace(t *testing.T) {
 				Config:            config(`"three"`, `"third"`),
 				ConfigPlanChecks:  planUpdate(registryAddr, "description", knownvalue.StringExact("third")),
 				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(registryAddr, tfjsonpath.New("id"))},
-				Check:             apiField("name", func(r ranchersim.Registry) *string { return r.Name }, "three"),
+				Check:             registryField("name", func(r ranchersim.Registry) *string { return r.Name }, "three"),
 			},
 		},
 	})
@@ -185,7 +174,7 @@ resource "rancher_registry" "test" {
 	replaced := planAction(registryAddr, plancheck.ResourceActionReplace)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.checkRegistriesRemoved(testProject, "1a6"),
+		CheckDestroy:             e.checkDestroyed(registries, testProject, keysStaging),
 		Steps: []resource.TestStep{
 			{Config: config(testProject, "a.example.com"), Check: captureID(registryAddr, &id)},
 			{
@@ -245,7 +234,7 @@ func TestAccRegistry_active(t *testing.T) {
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.checkRegistriesRemoved(),
+		CheckDestroy:             e.checkDestroyed(registries),
 		Steps: []resource.TestStep{
 			{
 				Config:            config("active = false"),
@@ -282,7 +271,7 @@ func TestAccRegistry_disappears(t *testing.T) {
 	recreated := planAction(registryAddr, plancheck.ResourceActionCreate)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.checkRegistriesRemoved(),
+		CheckDestroy:             e.checkDestroyed(registries),
 		Steps: []resource.TestStep{
 			{Config: config, Check: captureID(registryAddr, &id)},
 			{
@@ -339,7 +328,7 @@ func TestAccRegistry_import(t *testing.T) {
 `)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.checkRegistriesRemoved(),
+		CheckDestroy:             e.checkDestroyed(registries),
 		Steps: []resource.TestStep{
 			{Config: config},
 			{
@@ -417,7 +406,7 @@ func TestAccRegistry_badInput(t *testing.T) {
 func TestAccRegistry_duplicateServerAddress(t *testing.T) {
 	e := newTestEnv(t)
 	// Made outside Terraform; Cattle compares addresses without regard to case.
-	existing := e.registry(t, "REGISTRY.example.com")
+	existing := e.registry(t, testProject, "REGISTRY.example.com")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
@@ -457,7 +446,7 @@ resource "rancher_registry" "deactivated" {
 	var deactivatedID string
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.checkRegistriesRemoved(),
+		CheckDestroy:             e.checkDestroyed(registries),
 		Steps: []resource.TestStep{
 			{
 				Config: config,
@@ -481,7 +470,7 @@ func TestAccRegistry_failedTransition(t *testing.T) {
 	e := newTestEnv(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.checkRegistriesRemoved(),
+		CheckDestroy:             e.checkDestroyed(registries),
 		Steps: []resource.TestStep{
 			{
 				PreConfig:   func() { e.sim.FailNextTransition("", "storage pool agent refused the registry") },
@@ -513,7 +502,7 @@ func TestAccRegistry_recreateSameAddress(t *testing.T) {
 	config := e.registryConfig(`  server_address = "registry.example.com"`)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.checkRegistriesRemoved(),
+		CheckDestroy:             e.checkDestroyed(registries),
 		Steps: []resource.TestStep{
 			{Config: config},
 			{Config: config, Destroy: true},
