@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -17,7 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
@@ -92,11 +90,6 @@ func TestResolveSettings(t *testing.T) {
 			name: "v2-beta URL written by the Rancher CLI into cli.json: no warning",
 			cfg:  providerModel{Config: types.StringValue(cliJSONV2Beta)},
 			want: settings{url: "http://file:8080/v1", accessKey: "fileAK", secretKey: "fileSK"},
-		},
-		{
-			name:    "Rancher 2 URL",
-			cfg:     providerModel{APIURL: types.StringValue("https://rancher2.example.com/v3"), AccessKey: types.StringValue("ak"), SecretKey: types.StringValue("sk")},
-			wantErr: "Rancher 2 (v3) API",
 		},
 		{
 			name:    "missing secret key names attribute and variable",
@@ -189,50 +182,6 @@ resource "rancher_registry_credential" "test" {
 				statecheck.ExpectKnownValue("rancher_registry_credential.test", tfjsonpath.New("state"), knownvalue.StringExact("active")),
 			},
 		}},
-	})
-}
-
-func TestAccProvider_errors(t *testing.T) {
-	e := newTestEnv(t)
-	reg := e.registry(t, testProject, "registry.example.com")
-	e.sim.AddProject("1a6", "Other")
-	credential := fmt.Sprintf(`
-resource "rancher_registry_credential" "test" {
-  registry_id = %q
-  email       = "x@example.com"
-}
-`, reg)
-	provider := func(url, secret, project string) string {
-		return providerConfig{url: url, accessKey: testAccessKey, secretKey: secret, projectID: project}.String() + credential
-	}
-	// A port that was free a moment ago: nothing answers there.
-	unreachable := "http://127.0.0.1:1"
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy: func(*terraform.State) error {
-			if n := len(e.sim.Credentials(testProject)) + len(e.sim.Credentials("1a6")); n != 0 {
-				return fmt.Errorf("failed configurations created %d credentials", n)
-			}
-			return nil
-		},
-		Steps: []resource.TestStep{
-			{
-				Config:      provider(e.url, "wrong-secret", ""),
-				ExpectError: regexp.MustCompile(`(?s)check access_key\s+and\s+secret_key.*RANCHER_SECRET_KEY`),
-			},
-			{
-				Config:      provider(e.url, testSecretKey, "1a6"),
-				ExpectError: regexp.MustCompile(`(?s)cannot\s+reach\s+project\s+1a6`),
-			},
-			{
-				Config:      provider(unreachable, testSecretKey, "1a5"),
-				ExpectError: regexp.MustCompile(`(?s)cannot\s+reach\s+Rancher\s+at\s+http://127.0.0.1:1`),
-			},
-			{
-				Config:      provider(e.url+"/v3", testSecretKey, ""),
-				ExpectError: regexp.MustCompile(`(?s)Invalid api_url.*Rancher 2 \(v3\)\s+API`),
-			},
-		},
 	})
 }
 
