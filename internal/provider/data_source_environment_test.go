@@ -31,11 +31,11 @@ const (
 // active environment (the simulator has no other live state of projects).
 func environmentDataChecks(addr, id, name string) []statecheck.StateCheck {
 	return []statecheck.StateCheck{
-		statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact(id)),
-		statecheck.ExpectKnownValue(addr, tfjsonpath.New("name"), knownvalue.StringExact(name)),
+		stateValue(addr, "id", knownvalue.StringExact(id)),
+		stateValue(addr, "name", knownvalue.StringExact(name)),
 		// The simulator's projects have no description: null, not "".
-		statecheck.ExpectKnownValue(addr, tfjsonpath.New("description"), knownvalue.Null()),
-		statecheck.ExpectKnownValue(addr, tfjsonpath.New("state"), knownvalue.StringExact("active")),
+		stateValue(addr, "description", knownvalue.Null()),
+		stateValue(addr, "state", knownvalue.StringExact("active")),
 	}
 }
 
@@ -130,7 +130,7 @@ resource "rancher_registry" "staging" {
 				ConfigStateChecks: append(append(
 					environmentDataChecks(environmentDataAddr, "1a6", "Staging"),
 					environmentDataChecks("data.rancher_environment.default", testProject, "Default")...),
-					statecheck.ExpectKnownValue("rancher_registry.staging", tfjsonpath.New("project_id"), knownvalue.StringExact("1a6")),
+					stateValue("rancher_registry.staging", "project_id", knownvalue.StringExact("1a6")),
 					statecheck.CompareValuePairs(environmentDataAddr, tfjsonpath.New("id"),
 						"rancher_registry.staging", tfjsonpath.New("project_id"), compare.ValuesSame()),
 				),

@@ -150,7 +150,7 @@ resource "rancher_registry_credential" "staging" {
 		statecheck.ExpectIdentity("rancher_registry_credential.prod", identityOf(testProject, prodCred)),
 		statecheck.ExpectIdentity("rancher_registry.staging", identityOf(keysStaging, stagingRegistry)),
 		statecheck.ExpectIdentity("rancher_registry_credential.staging", identityOf(keysStaging, stagingCred)),
-		statecheck.ExpectKnownValue("rancher_registry_credential.staging", tfjsonpath.New("project_id"), knownvalue.StringExact(keysStaging)),
+		stateValue("rancher_registry_credential.staging", "project_id", knownvalue.StringExact(keysStaging)),
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},

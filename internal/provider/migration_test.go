@@ -17,7 +17,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/cattle-ops/terraform-provider-rancher/internal/ranchersim"
@@ -372,8 +371,8 @@ func TestAccMigration_importLegacyIDs(t *testing.T) {
 	importBlock := func(to, id string) string { return fmt.Sprintf("\nimport {\n  to = %s\n  id = %q\n}\n", to, id) }
 	stateIs := func(addr, id string) []statecheck.StateCheck {
 		return []statecheck.StateCheck{
-			statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact(id)),
-			statecheck.ExpectKnownValue(addr, tfjsonpath.New("project_id"), knownvalue.StringExact(migrationStaging)),
+			stateValue(addr, "id", knownvalue.StringExact(id)),
+			stateValue(addr, "project_id", knownvalue.StringExact(migrationStaging)),
 		}
 	}
 	resource.ParallelTest(t, resource.TestCase{

@@ -18,7 +18,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/cattle-ops/terraform-provider-rancher/internal/rancher"
@@ -181,7 +180,7 @@ resource "rancher_registry_credential" "test" {
 			Config:           config,
 			ConfigPlanChecks: planAction("rancher_registry_credential.test", plancheck.ResourceActionCreate),
 			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("rancher_registry_credential.test", tfjsonpath.New("state"), knownvalue.StringExact("active")),
+				stateValue("rancher_registry_credential.test", "state", knownvalue.StringExact("active")),
 			},
 		}},
 	})
@@ -215,8 +214,8 @@ resource "rancher_registry_credential" "test" {
 }
 `, reg),
 			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("project_id"), knownvalue.StringExact(testProject)),
-				statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("state"), knownvalue.StringExact("active")),
+				stateValue(credentialAddr, "project_id", knownvalue.StringExact(testProject)),
+				stateValue(credentialAddr, "state", knownvalue.StringExact("active")),
 			},
 		}},
 		CheckDestroy: e.checkDestroyed(credentials),

@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/cattle-ops/terraform-provider-rancher/internal/ranchersim"
 )
@@ -118,12 +117,12 @@ func (e *testEnv) twoEnvironmentsSteps(provider, prodProject, prodConfigProject 
 		return out
 	}
 	projectChecks := []statecheck.StateCheck{
-		statecheck.ExpectKnownValue("rancher_registry.prod", tfjsonpath.New("project_id"), knownvalue.StringExact(prodProject)),
-		statecheck.ExpectKnownValue("rancher_registry_credential.prod", tfjsonpath.New("project_id"), knownvalue.StringExact(prodProject)),
-		statecheck.ExpectKnownValue("rancher_registry.staging", tfjsonpath.New("project_id"), knownvalue.StringExact(keysStaging)),
-		statecheck.ExpectKnownValue("rancher_registry_credential.staging", tfjsonpath.New("project_id"), knownvalue.StringExact(keysStaging)),
-		statecheck.ExpectKnownValue("data.rancher_registry_credential.staging", tfjsonpath.New("project_id"), knownvalue.StringExact(keysStaging)),
-		statecheck.ExpectKnownValue("data.rancher_registry.staging", tfjsonpath.New("project_id"), knownvalue.StringExact(keysStaging)),
+		stateValue("rancher_registry.prod", "project_id", knownvalue.StringExact(prodProject)),
+		stateValue("rancher_registry_credential.prod", "project_id", knownvalue.StringExact(prodProject)),
+		stateValue("rancher_registry.staging", "project_id", knownvalue.StringExact(keysStaging)),
+		stateValue("rancher_registry_credential.staging", "project_id", knownvalue.StringExact(keysStaging)),
+		stateValue("data.rancher_registry_credential.staging", "project_id", knownvalue.StringExact(keysStaging)),
+		stateValue("data.rancher_registry.staging", "project_id", knownvalue.StringExact(keysStaging)),
 	}
 	// apply applies the configuration named with suffix: every object is
 	// planned for action, lands in its project, and then plans no change.
@@ -253,8 +252,8 @@ resource "rancher_registry_credential" "test" {
 				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			},
 			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("project_id"), knownvalue.StringExact(keysStaging)),
-				statecheck.ExpectKnownValue(registryAddr, tfjsonpath.New("project_id"), knownvalue.StringExact(keysStaging)),
+				stateValue(credentialAddr, "project_id", knownvalue.StringExact(keysStaging)),
+				stateValue(registryAddr, "project_id", knownvalue.StringExact(keysStaging)),
 			},
 			Check: e.checkCredentialAPI(func(c ranchersim.Credential) error {
 				if c.ProjectID != keysStaging || c.State != "active" {

@@ -45,17 +45,17 @@ func TestAccRegistryCredential_basic(t *testing.T) {
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^1c[0-9]+$`))),
-					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("project_id"), knownvalue.StringExact(testProject)),
-					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("registry_id"), knownvalue.StringExact(reg)),
-					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("email"), knownvalue.StringExact("ci@example.com")),
-					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("name"), knownvalue.StringExact("ci")),
-					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("description"), knownvalue.StringExact("pulls for CI")),
-					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("public_value"), knownvalue.StringExact("ci-bot")),
-					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("secret_value"), knownvalue.StringExact("s3cret-basic")),
+					stateValue(credentialAddr, "id", knownvalue.StringRegexp(regexp.MustCompile(`^1c[0-9]+$`))),
+					stateValue(credentialAddr, "project_id", knownvalue.StringExact(testProject)),
+					stateValue(credentialAddr, "registry_id", knownvalue.StringExact(reg)),
+					stateValue(credentialAddr, "email", knownvalue.StringExact("ci@example.com")),
+					stateValue(credentialAddr, "name", knownvalue.StringExact("ci")),
+					stateValue(credentialAddr, "description", knownvalue.StringExact("pulls for CI")),
+					stateValue(credentialAddr, "public_value", knownvalue.StringExact("ci-bot")),
+					stateValue(credentialAddr, "secret_value", knownvalue.StringExact("s3cret-basic")),
 					statecheck.ExpectSensitiveValue(credentialAddr, tfjsonpath.New("secret_value")),
-					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("active"), knownvalue.Bool(true)),
-					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("state"), knownvalue.StringExact("active")),
+					stateValue(credentialAddr, "active", knownvalue.Bool(true)),
+					stateValue(credentialAddr, "state", knownvalue.StringExact("active")),
 				},
 				Check: e.checkCredentialAPI(func(c ranchersim.Credential) error {
 					if c.State != "active" || c.RegistryID != reg || c.Email != "ci@example.com" || c.ProjectID != testProject ||
@@ -129,7 +129,7 @@ func TestAccRegistryCredential_updateInPlace(t *testing.T) {
 				ConfigPlanChecks: planUpdate(credentialAddr, "description", knownvalue.Null()),
 				ConfigStateChecks: []statecheck.StateCheck{
 					sameID.AddStateValue(credentialAddr, tfjsonpath.New("id")),
-					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("name"), knownvalue.Null()),
+					stateValue(credentialAddr, "name", knownvalue.Null()),
 				},
 				Check: e.checkCredentialAPI(func(c ranchersim.Credential) error {
 					if c.Name != nil || c.Description != nil {
@@ -183,7 +183,7 @@ resource "rancher_registry_credential" "test" {
 				Config:           config("1a6", regStaging),
 				ConfigPlanChecks: replaced,
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("project_id"), knownvalue.StringExact("1a6")),
+					stateValue(credentialAddr, "project_id", knownvalue.StringExact("1a6")),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					e.checkReplaced(credentialAddr, &id, "removed"),
@@ -228,8 +228,8 @@ func TestAccRegistryCredential_active(t *testing.T) {
 			{
 				Config: config("active = false"),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("active"), knownvalue.Bool(false)),
-					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("state"), knownvalue.StringExact("inactive")),
+					stateValue(credentialAddr, "active", knownvalue.Bool(false)),
+					stateValue(credentialAddr, "state", knownvalue.StringExact("inactive")),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(captureID(credentialAddr, &id), apiState("inactive")),
 			},
@@ -245,7 +245,7 @@ func TestAccRegistryCredential_active(t *testing.T) {
 				Config:           config(""),
 				ConfigPlanChecks: updateTo(true),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("state"), knownvalue.StringExact("active")),
+					stateValue(credentialAddr, "state", knownvalue.StringExact("active")),
 				},
 				Check: apiState("active"),
 			},
@@ -285,7 +285,7 @@ func TestAccRegistryCredential_disappears(t *testing.T) {
 				Config:           config,
 				ConfigPlanChecks: recreated,
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("state"), knownvalue.StringExact("active")),
+					stateValue(credentialAddr, "state", knownvalue.StringExact("active")),
 				},
 			},
 		},
@@ -361,8 +361,8 @@ func TestAccRegistryCredential_writeOnlySecret(t *testing.T) {
 		return e.checkCredentialAPI(apiField("secretValue", func(c ranchersim.Credential) *string { return c.SecretValue }, want))
 	}
 	noSecretInState := []statecheck.StateCheck{
-		statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("secret_value_wo"), knownvalue.Null()),
-		statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("secret_value"), knownvalue.Null()),
+		stateValue(credentialAddr, "secret_value_wo", knownvalue.Null()),
+		stateValue(credentialAddr, "secret_value", knownvalue.Null()),
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
@@ -388,7 +388,7 @@ func TestAccRegistryCredential_writeOnlySecret(t *testing.T) {
 				Config:           config("wo-second", 2),
 				ConfigPlanChecks: planUpdate(credentialAddr, "secret_value_wo", knownvalue.Null()),
 				ConfigStateChecks: append(noSecretInState,
-					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("secret_value_wo_version"), knownvalue.Int64Exact(2))),
+					stateValue(credentialAddr, "secret_value_wo_version", knownvalue.Int64Exact(2))),
 				Check: secretInAPI("wo-second"),
 			},
 		},

@@ -44,13 +44,13 @@ func TestAccRegistry_basic(t *testing.T) {
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(registryAddr, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^1sp[0-9]+$`))),
-					statecheck.ExpectKnownValue(registryAddr, tfjsonpath.New("project_id"), knownvalue.StringExact(testProject)),
-					statecheck.ExpectKnownValue(registryAddr, tfjsonpath.New("server_address"), knownvalue.StringExact("registry.example.com:5000")),
-					statecheck.ExpectKnownValue(registryAddr, tfjsonpath.New("name"), knownvalue.StringExact("internal")),
-					statecheck.ExpectKnownValue(registryAddr, tfjsonpath.New("description"), knownvalue.StringExact("Images built by CI")),
-					statecheck.ExpectKnownValue(registryAddr, tfjsonpath.New("active"), knownvalue.Bool(true)),
-					statecheck.ExpectKnownValue(registryAddr, tfjsonpath.New("state"), knownvalue.StringExact("active")),
+					stateValue(registryAddr, "id", knownvalue.StringRegexp(regexp.MustCompile(`^1sp[0-9]+$`))),
+					stateValue(registryAddr, "project_id", knownvalue.StringExact(testProject)),
+					stateValue(registryAddr, "server_address", knownvalue.StringExact("registry.example.com:5000")),
+					stateValue(registryAddr, "name", knownvalue.StringExact("internal")),
+					stateValue(registryAddr, "description", knownvalue.StringExact("Images built by CI")),
+					stateValue(registryAddr, "active", knownvalue.Bool(true)),
+					stateValue(registryAddr, "state", knownvalue.StringExact("active")),
 				},
 				Check: e.checkRegistryAPI(registryAddr, func(r ranchersim.Registry) error {
 					if r.State != "active" || r.ProjectID != testProject || r.ServerAddress != "registry.example.com:5000" ||
@@ -74,11 +74,11 @@ func TestAccRegistry_minimal(t *testing.T) {
 				// Only the required attribute: project from the provider, active by default.
 				Config: e.registryConfig(`  server_address = "index.docker.io"`),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(registryAddr, tfjsonpath.New("project_id"), knownvalue.StringExact(testProject)),
-					statecheck.ExpectKnownValue(registryAddr, tfjsonpath.New("name"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(registryAddr, tfjsonpath.New("description"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(registryAddr, tfjsonpath.New("active"), knownvalue.Bool(true)),
-					statecheck.ExpectKnownValue(registryAddr, tfjsonpath.New("state"), knownvalue.StringExact("active")),
+					stateValue(registryAddr, "project_id", knownvalue.StringExact(testProject)),
+					stateValue(registryAddr, "name", knownvalue.Null()),
+					stateValue(registryAddr, "description", knownvalue.Null()),
+					stateValue(registryAddr, "active", knownvalue.Bool(true)),
+					stateValue(registryAddr, "state", knownvalue.StringExact("active")),
 				},
 				Check: e.checkRegistryAPI(registryAddr, func(r ranchersim.Registry) error {
 					if r.Name != nil || r.Description != nil || r.ServerAddress != "index.docker.io" {
@@ -138,8 +138,8 @@ func TestAccRegistry_updateInPlace(t *testing.T) {
 				ConfigPlanChecks: planUpdate(registryAddr, "name", knownvalue.Null()),
 				ConfigStateChecks: []statecheck.StateCheck{
 					sameID.AddStateValue(registryAddr, tfjsonpath.New("id")),
-					statecheck.ExpectKnownValue(registryAddr, tfjsonpath.New("name"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(registryAddr, tfjsonpath.New("description"), knownvalue.Null()),
+					stateValue(registryAddr, "name", knownvalue.Null()),
+					stateValue(registryAddr, "description", knownvalue.Null()),
 				},
 				Check: e.checkRegistryAPI(registryAddr, func(r ranchersim.Registry) error {
 					if r.Name != nil || r.Description != nil {
@@ -183,7 +183,7 @@ resource "rancher_registry" "test" {
 				Config:           config(testProject, "b.example.com"),
 				ConfigPlanChecks: replaced,
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(registryAddr, tfjsonpath.New("server_address"), knownvalue.StringExact("b.example.com")),
+					stateValue(registryAddr, "server_address", knownvalue.StringExact("b.example.com")),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					e.checkReplaced(registryAddr, &id, "purged"),
@@ -200,7 +200,7 @@ resource "rancher_registry" "test" {
 				Config:           config("1a6", "b.example.com"),
 				ConfigPlanChecks: replaced,
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(registryAddr, tfjsonpath.New("project_id"), knownvalue.StringExact("1a6")),
+					stateValue(registryAddr, "project_id", knownvalue.StringExact("1a6")),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					e.checkReplaced(registryAddr, &id, "purged"),
@@ -230,8 +230,8 @@ func TestAccRegistry_active(t *testing.T) {
 	}
 	stateIs := func(state string) []statecheck.StateCheck {
 		return []statecheck.StateCheck{
-			statecheck.ExpectKnownValue(registryAddr, tfjsonpath.New("active"), knownvalue.Bool(state == "active")),
-			statecheck.ExpectKnownValue(registryAddr, tfjsonpath.New("state"), knownvalue.StringExact(state)),
+			stateValue(registryAddr, "active", knownvalue.Bool(state == "active")),
+			stateValue(registryAddr, "state", knownvalue.StringExact(state)),
 		}
 	}
 	resource.ParallelTest(t, resource.TestCase{
@@ -254,7 +254,7 @@ func TestAccRegistry_active(t *testing.T) {
 				PreConfig:        func() { e.act(t, id, "deactivate", "inactive") },
 				Config:           config(""),
 				ConfigPlanChecks: updateTo(true),
-				ConfigStateChecks: append(stateIs("active"), statecheck.ExpectKnownValue(registryAddr, tfjsonpath.New("id"), knownvalue.StringFunc(func(v string) error {
+				ConfigStateChecks: append(stateIs("active"), stateValue(registryAddr, "id", knownvalue.StringFunc(func(v string) error {
 					if v != id {
 						return fmt.Errorf("id changed from %s to %s", id, v)
 					}
@@ -313,7 +313,7 @@ func TestAccRegistry_disappears(t *testing.T) {
 				Config:           config,
 				ConfigPlanChecks: recreated,
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(registryAddr, tfjsonpath.New("state"), knownvalue.StringExact("active")),
+					stateValue(registryAddr, "state", knownvalue.StringExact("active")),
 				},
 				Check: e.registryAPIState(registryAddr, "active"),
 			},
