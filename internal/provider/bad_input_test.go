@@ -5,7 +5,6 @@ package provider
 import (
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"regexp"
 	"strings"
 	"sync/atomic"
@@ -13,12 +12,13 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-
-	"github.com/cattle-ops/terraform-provider-rancher/internal/ranchersim"
 )
 
 // badInputRow is one bad configuration or bad server answer, and the exact
-// diagnostic it must produce.
+// diagnostic it must produce. Plan-time rows keep one of each kind of
+// validator (the others use the same validators, whose wording is the
+// library's) and every message the provider writes; every input that
+// reaches the server has its row.
 type badInputRow struct {
 	name string
 	// body of the credential resource; provider overrides the provider block.
@@ -39,16 +39,15 @@ type misbehavingEnv struct {
 
 func newMisbehavingEnv(t *testing.T) *misbehavingEnv {
 	t.Helper()
-	sim := ranchersim.New(testSimOptions())
 	m := &misbehavingEnv{}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if f := m.mode.Load(); f != nil && (*f)(w, r, sim) {
-			return
-		}
-		sim.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	m.testEnv = &testEnv{sim: sim, url: srv.URL}
+	m.testEnv = newTestEnvBehind(t, func(sim http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if f := m.mode.Load(); f != nil && (*f)(w, r, sim) {
+				return
+			}
+			sim.ServeHTTP(w, r)
+		})
+	})
 	return m
 }
 
@@ -60,55 +59,34 @@ func isCredentialCreate(r *http.Request) bool {
 	return r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/registrycredentials") && r.URL.Query().Get("action") == ""
 }
 
-// TestAccRegistryCredential_badInputTable runs every row as a step of one
-// test case: each must fail with its diagnostic, and at the end nothing may
-// be left in Rancher that Terraform does not know (CheckDestroy: every
-// credential made was removed by destroy).
 // badInputRows is the table, for one environment: its provider blocks and
 // ids point at that environment's simulator.
 func badInputRows(e *misbehavingEnv, reg, otherReg string) []badInputRow {
 	var unexpectedOnce atomic.Bool
 	valid := fmt.Sprintf("registry_id = %q\n  email = \"x@example.com\"", reg)
-	provider := func(extra string) string {
-		return fmt.Sprintf(`
-provider "rancher" {
-  api_url    = %q
-  access_key = %q
-  secret_key = %q
-%s
-}
-`, e.url, testAccessKey, testSecretKey, extra)
-	}
+	provider := func(extra string) string { return e.provider().with(extra).String() }
 	rows := []badInputRow{
-		// Configuration, refused at plan time.
+		// Configuration, refused at plan time: one row per kind of
+		// validator, and every message the provider writes itself.
 		{name: "empty email", body: fmt.Sprintf("registry_id = %q\n  email = \"\"", reg), want: `Attribute email string length must be at least 1, got: 0`},
-		{name: "email missing", body: fmt.Sprintf("registry_id = %q", reg), want: `The argument "email" is required`},
-		{name: "registry_id missing", body: `email = "x@example.com"`, want: `The argument "registry_id" is required`},
-		{name: "name too long", body: valid + fmt.Sprintf("\n  name = %q", strings.Repeat("n", 256)), want: `Attribute name string length must be at most 255, got: 256`},
-		{name: "description too long", body: valid + fmt.Sprintf("\n  description = %q", strings.Repeat("d", 1025)), want: `Attribute description string length must be at most 1024, got: 1025`},
-		{name: "public_value too long", body: valid + fmt.Sprintf("\n  public_value = %q", strings.Repeat("u", 4097)), want: `Attribute public_value string length must be at most 4096, got: 4097`},
-		{name: "secret_value too long", body: valid + fmt.Sprintf("\n  secret_value = %q", strings.Repeat("s", 4097)), want: `Attribute secret_value string length must be at most 4096, got: 4097`},
 		{name: "registry id of the wrong kind", body: `registry_id = "1c5"
   email = "x@example.com"`, want: `Attribute registry_id must be a Rancher registry id such as "1sp3", got: 1c5`},
-		{name: "malformed registry id", body: `registry_id = "docker.io"
-  email = "x@example.com"`, want: `Attribute registry_id must be a Rancher registry id such as "1sp3", got:\s+docker.io`},
-		{name: "malformed project id", body: valid + "\n  project_id = \"Default\"", want: `Attribute project_id must be a Rancher project id such as "1a5", got: Default`},
 		{name: "both secrets", body: valid + "\n  secret_value = \"a\"\n  secret_value_wo = \"b\"", want: `Attribute "secret_value_wo" cannot be specified when "secret_value" is\s+specified|Write-only Attribute Not Allowed`},
-		{name: "secret version without the secret", body: valid + "\n  secret_value_wo_version = 1", want: `Attribute "secret_value_wo" must be specified when "secret_value_wo_version" is\s+specified`},
 		{name: "timeout not a duration", body: valid + "\n  timeouts {\n    create = \"soon\"\n  }", want: `(?s)Invalid Attribute Value Time Duration.*"soon" must be a string containing a sequence of decimal numbers`},
 		{name: "provider max_retries negative", body: valid, provider: provider("max_retries = -1"), want: `Attribute max_retries value must be between 0 and 20, got: -1`},
 		{name: "provider request_timeout not positive", body: valid, provider: provider(`request_timeout = "0s"`), want: `(?s)Invalid request_timeout.*request_timeout must be a positive duration such as "30s", got "0s"`},
-		{name: "provider request_timeout not a duration", body: valid, provider: provider(`request_timeout = "fast"`), want: `(?s)Invalid Time Duration String Value.*"fast"`},
-		{name: "provider v3 URL", body: valid, provider: fmt.Sprintf("provider \"rancher\" {\n  api_url = \"%s/v3\"\n  access_key = \"a\"\n  secret_key = \"b\"\n}\n", e.url), want: `(?s)Invalid api_url.*v1`},
-		{name: "provider URL without scheme", body: valid, provider: "provider \"rancher\" {\n  api_url = \"rancher.example.com:8080\"\n  access_key = \"a\"\n  secret_key = \"b\"\n}\n", want: `(?s)Invalid api_url`},
-		{name: "provider project_id malformed", body: valid, provider: provider(`project_id = "5"`), want: `Attribute project_id must be a Rancher project id such as "1a5", got: 5`},
-		{name: "provider cli.json missing", body: valid, provider: "provider \"rancher\" {\n  config = \"/nonexistent/cli.json\"\n}\n", want: `(?s)Cannot read the Rancher CLI configuration.*/nonexistent/cli.json does\s+not\s+exist`},
+		{name: "provider v3 URL", body: valid, provider: providerConfig{url: e.url + "/v3", accessKey: "a", secretKey: "b"}.String(), want: `(?s)Invalid api_url.*Rancher 2 \(v3\) API.*v1`},
+		{name: "provider URL without scheme", body: valid, provider: providerConfig{url: "rancher.example.com:8080", accessKey: "a", secretKey: "b"}.String(), want: `(?s)Invalid api_url`},
+		{name: "provider cli.json missing", body: valid, provider: providerConfig{}.with(`config = "/nonexistent/cli.json"`).String(), want: `(?s)Cannot read the Rancher CLI configuration.*/nonexistent/cli.json does\s+not\s+exist`},
 
 		// Answers of a faithful server that the configuration provokes.
 		{name: "registry of another project", body: fmt.Sprintf("registry_id = %q\n  email = \"x@example.com\"", otherReg), want: `(?s)registry_id.*Rancher rejected registry_id: it does not name an object of the\s+right kind in this project \(422 InvalidReference\)`},
 		{name: "registry that does not exist", body: "registry_id = \"1sp999\"\n  email = \"x@example.com\"", want: `(?s)registry_id.*\(422\s+InvalidReference\)`},
-		{name: "wrong secret key", body: valid, provider: fmt.Sprintf("provider \"rancher\" {\n  api_url = %q\n  access_key = %q\n  secret_key = \"nope\"\n}\n", e.url, testAccessKey), want: `(?s)401 Unauthorized.*check access_key\s+and\s+secret_key`},
+		{name: "wrong secret key", body: valid, provider: e.provider().withKey(testAccessKey, "nope").String(), want: `(?s)401 Unauthorized.*check access_key\s+and\s+secret_key.*RANCHER_SECRET_KEY`},
 		{name: "project the key cannot reach", body: valid + "\n  project_id = \"1a6\"", want: `(?s)cannot\s+reach\s+project\s+1a6\s+\(403\s+Forbidden\)`},
+		// A port that was free a moment ago: nothing answers there.
+		{name: "Rancher unreachable", body: valid, provider: providerConfig{url: "http://127.0.0.1:1", accessKey: testAccessKey, secretKey: testSecretKey}.String(),
+			want: `(?s)cannot\s+reach\s+Rancher\s+at\s+http://127.0.0.1:1`},
 
 		// Answers a healthy server never gives.
 		{
@@ -163,13 +141,8 @@ provider "rancher" {
 func TestAccRegistryCredential_badInputTable(t *testing.T) {
 	setup := func(t *testing.T) (*misbehavingEnv, string, string) {
 		e := newMisbehavingEnv(t)
-		reg := e.registry(t, "registry.example.com")
 		e.sim.AddProject("1a6", "Other")
-		otherReg, err := e.sim.CreateRegistry("1a6", "other.example.com")
-		if err != nil {
-			t.Fatal(err)
-		}
-		return e, reg, otherReg
+		return e, e.registry(t, testProject, "registry.example.com"), e.registry(t, "1a6", "other.example.com")
 	}
 	e, reg, otherReg := setup(t)
 	count := len(badInputRows(e, reg, otherReg))

@@ -11,8 +11,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/cattle-ops/terraform-provider-rancher/internal/ranchersim"
 )
 
 const (
@@ -30,18 +31,18 @@ const (
 // active environment (the simulator has no other live state of projects).
 func environmentDataChecks(addr, id, name string) []statecheck.StateCheck {
 	return []statecheck.StateCheck{
-		statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact(id)),
-		statecheck.ExpectKnownValue(addr, tfjsonpath.New("name"), knownvalue.StringExact(name)),
+		stateValue(addr, "id", knownvalue.StringExact(id)),
+		stateValue(addr, "name", knownvalue.StringExact(name)),
 		// The simulator's projects have no description: null, not "".
-		statecheck.ExpectKnownValue(addr, tfjsonpath.New("description"), knownvalue.Null()),
-		statecheck.ExpectKnownValue(addr, tfjsonpath.New("state"), knownvalue.StringExact("active")),
+		stateValue(addr, "description", knownvalue.Null()),
+		stateValue(addr, "state", knownvalue.StringExact("active")),
 	}
 }
 
 // environmentLookup is a provider block and one rancher_environment data
 // source with the given body.
 func environmentLookup(provider, body string) string {
-	return dataSourceConfig(provider, "rancher_environment", body)
+	return block(provider, "data", "rancher_environment", body)
 }
 
 func TestAccDataSourceEnvironment_byID(t *testing.T) {
@@ -92,7 +93,7 @@ func TestAccDataSourceEnvironment_accountKeyTwoEnvironments(t *testing.T) {
 	e.sim.AddProject("1a6", "Staging")
 	e.sim.AddProject("1a9", "Elsewhere")
 	e.sim.AddAccountKey(envDSAccountKey, envDSAccountSK, false, map[string]string{testProject: "owner", "1a6": "owner"})
-	provider := e.providerBlockFor(envDSAccountKey, envDSAccountSK, "")
+	provider := e.provider().withKey(envDSAccountKey, envDSAccountSK).String()
 	config := provider + `
 data "rancher_environment" "test" {
   name = "Staging"
@@ -107,15 +108,7 @@ resource "rancher_registry" "staging" {
   server_address = "registry.example.com"
 }
 `
-	registryInStaging := func(s *terraform.State) error {
-		rs, ok := s.RootModule().Resources["rancher_registry.staging"]
-		if !ok {
-			return fmt.Errorf("rancher_registry.staging not in state")
-		}
-		r, ok := e.sim.Registry(rs.Primary.ID)
-		if !ok {
-			return fmt.Errorf("registry %s is not in the API", rs.Primary.ID)
-		}
+	registryInStaging := e.checkRegistryAPI("rancher_registry.staging", func(r ranchersim.Registry) error {
 		if r.ProjectID != "1a6" || r.State != "active" {
 			return fmt.Errorf("registry %s is %s in project %s, want active in 1a6", r.ID, r.State, r.ProjectID)
 		}
@@ -123,10 +116,10 @@ resource "rancher_registry" "staging" {
 			return fmt.Errorf("%d registries in project %s, want none", n, testProject)
 		}
 		return nil
-	}
+	})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.checkRegistriesRemoved("1a6"),
+		CheckDestroy:             e.checkDestroyed(registries, "1a6"),
 		Steps: []resource.TestStep{
 			{
 				Config: config,
@@ -137,7 +130,7 @@ resource "rancher_registry" "staging" {
 				ConfigStateChecks: append(append(
 					environmentDataChecks(environmentDataAddr, "1a6", "Staging"),
 					environmentDataChecks("data.rancher_environment.default", testProject, "Default")...),
-					statecheck.ExpectKnownValue("rancher_registry.staging", tfjsonpath.New("project_id"), knownvalue.StringExact("1a6")),
+					stateValue("rancher_registry.staging", "project_id", knownvalue.StringExact("1a6")),
 					statecheck.CompareValuePairs(environmentDataAddr, tfjsonpath.New("id"),
 						"rancher_registry.staging", tfjsonpath.New("project_id"), compare.ValuesSame()),
 				),
@@ -166,7 +159,7 @@ func TestAccDataSourceEnvironment_ambiguousName(t *testing.T) {
 	e.sim.AddProject("1a6", "Staging")
 	e.sim.AddProject("1a7", "Staging")
 	e.sim.AddAccountKey(envDSAccountKey, envDSAccountSK, false, map[string]string{testProject: "owner", "1a6": "owner", "1a7": "member"})
-	provider := e.providerBlockFor(envDSAccountKey, envDSAccountSK, testProject)
+	provider := e.provider().withKey(envDSAccountKey, envDSAccountSK).withProject(testProject).String()
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{
@@ -192,8 +185,8 @@ func TestAccDataSourceEnvironment_removed(t *testing.T) {
 	e.sim.AddEnvironmentKey("1a8", envDSRetiredKey, envDSRetiredSK)
 	e.sim.RemoveProject("1a8")
 	e.sim.AddAccountKey(envDSAdminKey, envDSAdminSK, true, nil)
-	admin := e.providerBlockFor(envDSAdminKey, envDSAdminSK, "")
-	retired := e.providerBlockFor(envDSRetiredKey, envDSRetiredSK, "")
+	admin := e.provider().withKey(envDSAdminKey, envDSAdminSK).String()
+	retired := e.provider().withKey(envDSRetiredKey, envDSRetiredSK).String()
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{

@@ -4,7 +4,7 @@ package provider
 
 import (
 	"fmt"
-	"net/http/httptest"
+	"net/http"
 	"testing"
 	"time"
 
@@ -16,21 +16,6 @@ import (
 )
 
 const faultCredentials = 30
-
-// manyCredentialsConfig is faultCredentials credentials on one registry,
-// each with its own name, e-mail, user and password.
-func manyCredentialsConfig(provider, registryID string) string {
-	return provider + fmt.Sprintf(`
-resource "rancher_registry_credential" "many" {
-  count        = %d
-  registry_id  = %q
-  name         = "cred-${count.index}"
-  email        = "user${count.index}@example.com"
-  public_value = "user${count.index}"
-  secret_value = "pw-${count.index}"
-}
-`, faultCredentials, registryID)
-}
 
 // checkExactlyAsConfigured asserts that the live (not removed) credentials
 // are exactly the configured ones: one per name, none missing, none twice.
@@ -59,7 +44,7 @@ func (e *testEnv) checkExactlyAsConfigured() error {
 		}
 		if c.State != "active" || c.Email != fmt.Sprintf("user%d@example.com", i) ||
 			!strPtrEq(c.PublicValue, fmt.Sprintf("user%d", i)) || !strPtrEq(c.SecretValue, fmt.Sprintf("pw-%d", i)) {
-			return fmt.Errorf("credential cred-%d is not as configured: state %s, email %s, user %s", i, c.State, c.Email, deref(c.PublicValue))
+			return fmt.Errorf("credential cred-%d is not as configured: state %s, email %s, user %s", i, c.State, c.Email, quoted(c.PublicValue))
 		}
 	}
 	return nil
@@ -73,19 +58,11 @@ func TestAccRegistryCredential_faults(t *testing.T) {
 		o.Latency = 2 * time.Millisecond
 		o.Seed = 7
 	})
-	reg := e.registry(t, "registry.example.com")
+	reg := e.registry(t, testProject, "registry.example.com")
 	e.sim.SetFaultRate(0.25)
 	// More retries than the default: at this fault rate, five failures in
 	// a row on one of the ~500 requests would otherwise be likely.
-	provider := fmt.Sprintf(`
-provider "rancher" {
-  api_url     = %q
-  access_key  = %q
-  secret_key  = %q
-  max_retries = 10
-}
-`, e.url, testAccessKey, testSecretKey)
-	config := manyCredentialsConfig(provider, reg)
+	config := e.provider().with("max_retries = 10").String() + manyCredentials(fmt.Sprintf("%q", reg), faultCredentials, "")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
@@ -93,7 +70,7 @@ provider "rancher" {
 			if len(all) != faultCredentials {
 				return fmt.Errorf("the API made %d credentials for %d configured: duplicates", len(all), faultCredentials)
 			}
-			return e.checkCredentialsRemoved()(nil)
+			return e.checkDestroyed(credentials)(nil)
 		},
 		Steps: []resource.TestStep{
 			{
@@ -121,41 +98,21 @@ provider "rancher" {
 // a complete answer whose JSON is cut in half (issue 22): the reads are
 // retried, the waits go on, nothing is made twice and nothing is tainted.
 func TestAccRegistryCredential_cutShortAnswers(t *testing.T) {
-	o := testSimOptions()
-	// Transitions long enough for each wait to read its credential more
-	// than once, so that the proxy has reads to cut.
-	o.TransitionDelay = 150 * time.Millisecond
-	sim := ranchersim.New(o)
 	box := &testutil.Middlebox{
-		Next:   sim,
 		Select: testutil.CredentialGET,
 		Every:  4,
 		Answer: testutil.Alternate(testutil.HalfBodyThenClose, testutil.JSONCutInHalf),
 	}
-	srv := httptest.NewServer(box)
-	t.Cleanup(srv.Close)
-	e := &testEnv{sim: sim, url: srv.URL}
-	config := fmt.Sprintf(`
-provider "rancher" {
-  api_url         = %q
-  access_key      = %q
-  secret_key      = %q
-  request_timeout = "5s"
-}
-
+	front := func(sim http.Handler) http.Handler { box.Next = sim; return box }
+	// Transitions long enough for each wait to read its credential more
+	// than once, so that the proxy has reads to cut.
+	e := newTestEnvBehind(t, front, func(o *ranchersim.Options) { o.TransitionDelay = 150 * time.Millisecond })
+	sim := e.sim
+	config := e.provider().with(`request_timeout = "5s"`).String() + `
 resource "rancher_registry" "r" {
   server_address = "registry.example.com"
 }
-
-resource "rancher_registry_credential" "c" {
-  count        = 3
-  registry_id  = rancher_registry.r.id
-  name         = "cred-${count.index}"
-  email        = "user${count.index}@example.com"
-  public_value = "user${count.index}"
-  secret_value = "pw-${count.index}"
-}
-`, e.url, testAccessKey, testSecretKey)
+` + manyCredentials("rancher_registry.r.id", 3, "")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{

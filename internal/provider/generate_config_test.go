@@ -3,7 +3,6 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cattle-ops/terraform-provider-rancher/internal/rancher"
+	"github.com/cattle-ops/terraform-provider-rancher/internal/ranchersim"
 )
 
 // TestAccRegistryCredential_generateConfig imports an existing credential
@@ -25,17 +24,16 @@ import (
 func TestAccRegistryCredential_generateConfig(t *testing.T) {
 	w := newCLIWorkdir(t)
 	e := newTestEnv(t)
-	reg := e.registry(t, "registry.example.com")
+	reg := e.registry(t, testProject, "registry.example.com")
 	secret := "pw-generated"
-	cred := createCredentialOutOfBand(t, e, reg, secret)
+	cred := e.credential(t, testProject, reg, ranchersim.CredentialFields{Email: "ci@example.com", Name: "ci", PublicValue: "ci-bot", SecretValue: secret})
 
-	writeFile(t, filepath.Join(w.dir, "main.tf"), cliRequiredProviders+e.providerBlock()+fmt.Sprintf(`
+	w.initWith(cliRequiredProviders + e.providerBlock() + fmt.Sprintf(`
 import {
   to = rancher_registry_credential.adopted
   id = "%s/%s"
 }
 `, testProject, cred))
-	w.run("init", "-input=false", "-no-color")
 	w.run("plan", "-input=false", "-no-color", "-generate-config-out=generated.tf")
 	generated, err := os.ReadFile(filepath.Join(w.dir, "generated.tf"))
 	if err != nil {
@@ -60,20 +58,4 @@ import {
 	if c := changes[0]; c.Address != "rancher_registry_credential.adopted" || !c.Import || !slices.Equal(c.Actions, []string{"no-op"}) {
 		t.Fatalf("plan of %s: actions %v, importing %v; want an import with no change", c.Address, c.Actions, c.Import)
 	}
-}
-
-// createCredentialOutOfBand makes a credential the way someone would in the
-// Rancher UI, through the API, and returns its id once active.
-func createCredentialOutOfBand(t *testing.T, e *testEnv, registryID, secret string) string {
-	t.Helper()
-	client := e.apiClient(t, testAccessKey, testSecretKey)
-	name, user := "ci", "ci-bot"
-	cred, err := client.CreateRegistryCredential(context.Background(), testProject, rancher.RegistryCredentialCreate{
-		RegistryID: registryID, Email: "ci@example.com", Name: &name, PublicValue: &user, SecretValue: &secret,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.waitState(t, cred.ID, "active")
-	return cred.ID
 }

@@ -3,13 +3,10 @@
 package provider
 
 import (
-	"encoding/json"
 	"fmt"
-	"maps"
 	"regexp"
 	"testing"
 
-	goversion "github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -58,7 +55,7 @@ resource "rancher_registry_credential" "test" {
 	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.checkAllRemovedIn(testProject),
+		CheckDestroy:             e.checkDestroyed(credentials | registries),
 		Steps: []resource.TestStep{
 			{
 				Config:            config("one"),
@@ -94,14 +91,10 @@ resource "rancher_registry_credential" "test" {
 func TestAccIdentity_importByID(t *testing.T) {
 	e := newTestEnv(t)
 	provider := e.stagingAccount(keysAccountKey, keysAccountSK)
-	account := e.apiClient(t, keysAccountKey, keysAccountSK)
-	prodRegistry := e.registry(t, "registry.example.com")
-	stagingRegistry, err := e.sim.CreateRegistry(keysStaging, "staging.example.com")
-	if err != nil {
-		t.Fatal(err)
-	}
-	prodCred := makeCredential(t, account, testProject, prodRegistry, "prod")
-	stagingCred := makeCredential(t, account, keysStaging, stagingRegistry, "staging")
+	prodRegistry := e.registry(t, testProject, "registry.example.com")
+	stagingRegistry := e.registry(t, keysStaging, "staging.example.com")
+	prodCred := e.credential(t, testProject, prodRegistry, named("prod"))
+	stagingCred := e.credential(t, keysStaging, stagingRegistry, named("staging"))
 
 	config := provider + fmt.Sprintf(`
 import {
@@ -153,20 +146,16 @@ resource "rancher_registry_credential" "staging" {
 		return plancheck.ExpectResourceAction(addr, plancheck.ResourceActionNoop)
 	}
 	checks := []statecheck.StateCheck{
-		statecheck.ExpectIdentity("rancher_registry.prod", map[string]knownvalue.Check{
-			"project_id": knownvalue.StringExact(testProject), "id": knownvalue.StringExact(prodRegistry)}),
-		statecheck.ExpectIdentity("rancher_registry_credential.prod", map[string]knownvalue.Check{
-			"project_id": knownvalue.StringExact(testProject), "id": knownvalue.StringExact(prodCred)}),
-		statecheck.ExpectIdentity("rancher_registry.staging", map[string]knownvalue.Check{
-			"project_id": knownvalue.StringExact(keysStaging), "id": knownvalue.StringExact(stagingRegistry)}),
-		statecheck.ExpectIdentity("rancher_registry_credential.staging", map[string]knownvalue.Check{
-			"project_id": knownvalue.StringExact(keysStaging), "id": knownvalue.StringExact(stagingCred)}),
-		statecheck.ExpectKnownValue("rancher_registry_credential.staging", tfjsonpath.New("project_id"), knownvalue.StringExact(keysStaging)),
+		statecheck.ExpectIdentity("rancher_registry.prod", identityOf(testProject, prodRegistry)),
+		statecheck.ExpectIdentity("rancher_registry_credential.prod", identityOf(testProject, prodCred)),
+		statecheck.ExpectIdentity("rancher_registry.staging", identityOf(keysStaging, stagingRegistry)),
+		statecheck.ExpectIdentity("rancher_registry_credential.staging", identityOf(keysStaging, stagingCred)),
+		stateValue("rancher_registry_credential.staging", "project_id", knownvalue.StringExact(keysStaging)),
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.checkAllRemovedIn(testProject, keysStaging),
+		CheckDestroy:             e.checkDestroyed(credentials|registries, testProject, keysStaging),
 		Steps: []resource.TestStep{
 			{
 				Config: config,
@@ -216,42 +205,7 @@ resource "rancher_registry_credential" "test" {
 	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.checkCredentialsRemoved(),
+		CheckDestroy:             e.checkDestroyed(credentials | registries),
 		Steps:                    steps,
 	})
-}
-
-// checkIdentitiesMatchState asserts, on Terraform 1.12 and later, that every
-// resource in `terraform show -json` output has the identity
-// {project_id, id} of its own values: states upgraded from the archived
-// provider, which had no identity, get theirs at the first refresh.
-func checkIdentitiesMatchState(t *testing.T, w *cliWorkdir, showJSON string) {
-	t.Helper()
-	if w.version.LessThan(goversion.Must(goversion.NewVersion("1.12.0"))) {
-		t.Logf("identities not checked: resource identity needs Terraform 1.12 or later; this CLI is %s", w.version)
-		return
-	}
-	var st struct {
-		Values struct {
-			RootModule struct {
-				Resources []struct {
-					Address  string            `json:"address"`
-					Values   map[string]any    `json:"values"`
-					Identity map[string]string `json:"identity"`
-				} `json:"resources"`
-			} `json:"root_module"`
-		} `json:"values"`
-	}
-	if err := json.Unmarshal([]byte(showJSON), &st); err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range st.Values.RootModule.Resources {
-		want := map[string]string{"project_id": fmt.Sprint(r.Values["project_id"]), "id": fmt.Sprint(r.Values["id"])}
-		if !maps.Equal(r.Identity, want) {
-			t.Errorf("%s: identity %v, want %v", r.Address, r.Identity, want)
-		}
-	}
-	if len(st.Values.RootModule.Resources) == 0 {
-		t.Error("no resources in state")
-	}
 }

@@ -14,8 +14,6 @@ import (
 	"testing"
 	"time"
 
-	goversion "github.com/hashicorp/go-version"
-
 	"github.com/cattle-ops/terraform-provider-rancher/internal/ranchersim"
 )
 
@@ -34,9 +32,9 @@ const (
 	devOverridesWarning = "Provider development overrides are in effect"
 )
 
-// credentialsConfig is n credentials on a registry: rancher_registry.hub,
-// made by the same configuration, when registryID is empty. extra goes into
-// each credential's block.
+// credentialsConfig is n credentials (see manyCredentials) on a registry:
+// rancher_registry.hub, made by the same configuration, when registryID is
+// empty. extra goes into each credential's block.
 func credentialsConfig(provider, registryID string, n int, extra string) string {
 	registry := fmt.Sprintf("%q", registryID)
 	config := cliRequiredProviders + provider
@@ -48,26 +46,7 @@ resource "rancher_registry" "hub" {
 }
 `, hubAddress)
 	}
-	return config + fmt.Sprintf(`
-resource "rancher_registry_credential" "many" {
-  count        = %d
-  registry_id  = %s
-  name         = "cred-${count.index}"
-  email        = "user${count.index}@example.com"
-  public_value = "user${count.index}"
-  secret_value = "pw-${count.index}"
-%s}
-`, n, registry, extra)
-}
-
-// interruptionWorkdir is a CLI working directory with config written and
-// terraform init run.
-func interruptionWorkdir(t *testing.T, config string) *cliWorkdir {
-	t.Helper()
-	w := newCLIWorkdir(t)
-	writeFile(t, filepath.Join(w.dir, "main.tf"), config)
-	w.run("init", "-input=false", "-no-color")
-	return w
+	return config + manyCredentials(registry, n, extra)
 }
 
 // waitFor polls cond until it holds, failing the test after 60 s.
@@ -91,41 +70,6 @@ func (e *testEnv) liveCredentials() []ranchersim.Credential {
 		}
 	}
 	return live
-}
-
-// stateObject is one resource instance of the state, as terraform show -json gives it.
-type stateObject struct {
-	Address string
-	ID      string
-	Tainted bool
-}
-
-// stateObjects reads the working directory's state; it fails the test when
-// terraform cannot read it.
-func (w *cliWorkdir) stateObjects() []stateObject {
-	w.t.Helper()
-	var show struct {
-		Values struct {
-			RootModule struct {
-				Resources []struct {
-					Address string `json:"address"`
-					Tainted bool   `json:"tainted"`
-					Values  struct {
-						ID string `json:"id"`
-					} `json:"values"`
-				} `json:"resources"`
-			} `json:"root_module"`
-		} `json:"values"`
-	}
-	out := w.run("show", "-json")
-	if err := json.Unmarshal([]byte(out), &show); err != nil {
-		w.t.Fatalf("terraform show -json: %v\n%s", err, out)
-	}
-	var objects []stateObject
-	for _, r := range show.Values.RootModule.Resources {
-		objects = append(objects, stateObject{Address: r.Address, ID: r.Values.ID, Tainted: r.Tainted})
-	}
-	return objects
 }
 
 // expectNoCrash fails the test when a terraform run crashed, or left a
@@ -183,7 +127,7 @@ func (w *cliWorkdir) adoptLeftovers() []string {
 			return adopted
 		}
 		w.t.Logf("plan round %d names %d objects left behind", round, found)
-		writeFile(w.t, filepath.Join(w.dir, "imports.tf"), imports.String())
+		w.write("imports.tf", imports.String())
 	}
 }
 
@@ -193,7 +137,7 @@ func (w *cliWorkdir) adoptLeftovers() []string {
 // when the configuration makes it).
 func (e *testEnv) expectConverged(t *testing.T, w *cliWorkdir, n int, registryManaged bool) {
 	t.Helper()
-	w.run("apply", "-input=false", "-no-color", "-auto-approve")
+	w.apply()
 	live := map[string]string{}
 	for _, c := range e.liveCredentials() {
 		name := derefString(c.Name)
@@ -201,7 +145,7 @@ func (e *testEnv) expectConverged(t *testing.T, w *cliWorkdir, n int, registryMa
 			t.Fatalf("credential %s exists twice: %s and %s", name, prior, c.ID)
 		}
 		if c.State != "active" || !strPtrEq(c.SecretValue, "pw-"+strings.TrimPrefix(name, "cred-")) {
-			t.Fatalf("credential %s (%s) is %s, with the password %s: not as configured", c.ID, name, c.State, deref(c.SecretValue))
+			t.Fatalf("credential %s (%s) is %s, with the password %s: not as configured", c.ID, name, c.State, quoted(c.SecretValue))
 		}
 		live[name] = c.ID
 	}
@@ -227,8 +171,8 @@ func (e *testEnv) expectConverged(t *testing.T, w *cliWorkdir, n int, registryMa
 // exists twice.
 func TestAccInterrupt_ctrlC(t *testing.T) {
 	e := newTestEnv(t, func(o *ranchersim.Options) { o.TransitionDelay = 400 * time.Millisecond })
-	reg := e.registry(t, hubAddress)
-	w := interruptionWorkdir(t, credentialsConfig(e.providerBlock(), reg, interruptedCredentials, ""))
+	reg := e.registry(t, testProject, hubAddress)
+	w := newCLIWorkdir(t).initWith(credentialsConfig(e.providerBlock(), reg, interruptedCredentials, ""))
 
 	apply, out := w.start("apply", "-input=false", "-no-color", "-auto-approve")
 	waitFor(t, "10 creates in flight", func() bool { return len(e.sim.Credentials(testProject)) >= 10 })
@@ -247,10 +191,10 @@ func TestAccInterrupt_ctrlC(t *testing.T) {
 		t.Fatalf("the apply made all %d credentials before it was interrupted:\n%s", sent, out)
 	}
 
-	saved := w.stateObjects()
+	saved := w.state()
 	for _, o := range saved {
 		if o.Tainted {
-			t.Errorf("%s (%s) is tainted after the interrupt", o.Address, o.ID)
+			t.Errorf("%s (%s) is tainted after the interrupt", o.Address, o.ID())
 		}
 	}
 	if len(saved) != sent {
@@ -285,8 +229,8 @@ func TestAccInterrupt_ctrlC(t *testing.T) {
 // tainted creates) it is left in Rancher, and the next plan names it.
 func TestAccInterrupt_graceRunsOut(t *testing.T) {
 	e := newTestEnv(t)
-	reg := e.registry(t, hubAddress)
-	w := interruptionWorkdir(t, credentialsConfig(e.providerBlock(), reg, 1, ""))
+	reg := e.registry(t, testProject, hubAddress)
+	w := newCLIWorkdir(t).initWith(credentialsConfig(e.providerBlock(), reg, 1, ""))
 	w.env = append(w.env, stopGracePeriodEnv+"=1s")
 	e.sim.HangNextTransition("")
 
@@ -300,10 +244,10 @@ func TestAccInterrupt_graceRunsOut(t *testing.T) {
 	t.Logf("the apply stopped %s after SIGINT", time.Since(start).Round(time.Millisecond))
 	w.expectNoCrash(out.String(), false)
 	id := e.sim.Credentials(testProject)[0].ID
-	saved := w.stateObjects()
+	saved := w.state()
 
-	if w.version.LessThan(goversion.Must(goversion.NewVersion("1.16.0"))) {
-		if len(saved) != 1 || !saved[0].Tainted || saved[0].ID != id {
+	if !cliAtLeast(t, "1.16.0") {
+		if len(saved) != 1 || !saved[0].Tainted || saved[0].ID() != id {
 			t.Fatalf("state after the grace period: %+v, want %s tainted", saved, id)
 		}
 		return
@@ -335,7 +279,7 @@ func TestAccInterrupt_killed(t *testing.T) {
 	for _, emptied := range []bool{false, true} {
 		t.Run(fmt.Sprintf("state emptied %t", emptied), func(t *testing.T) {
 			e := newTestEnv(t, func(o *ranchersim.Options) { o.TransitionDelay = 400 * time.Millisecond })
-			w := interruptionWorkdir(t, credentialsConfig(e.providerBlock(), "", interruptedCredentials, ""))
+			w := newCLIWorkdir(t).initWith(credentialsConfig(e.providerBlock(), "", interruptedCredentials, ""))
 
 			apply, out := w.start("apply", "-input=false", "-no-color", "-auto-approve")
 			waitFor(t, "credentials in flight", func() bool { return len(e.sim.Credentials(testProject)) >= 12 })
@@ -343,11 +287,11 @@ func TestAccInterrupt_killed(t *testing.T) {
 			_ = apply.Wait()
 			w.expectNoCrash(out.String(), true)
 			if emptied {
-				writeFile(t, filepath.Join(w.dir, "terraform.tfstate"), "")
+				w.write("terraform.tfstate", "")
 			}
 			inState := map[string]bool{}
-			for _, o := range w.stateObjects() {
-				inState[o.ID] = true
+			for _, o := range w.state() {
+				inState[o.ID()] = true
 			}
 			var leftBehind []string
 			for _, c := range e.liveCredentials() {
@@ -379,7 +323,7 @@ func TestAccInterrupt_killed(t *testing.T) {
 // naming the registry and the import block, and following it converges.
 func TestAccInterrupt_killedAfterRegistryPOST(t *testing.T) {
 	e := newTestEnv(t, func(o *ranchersim.Options) { o.TransitionDelay = time.Second })
-	w := interruptionWorkdir(t, credentialsConfig(e.providerBlock(), "", 3, ""))
+	w := newCLIWorkdir(t).initWith(credentialsConfig(e.providerBlock(), "", 3, ""))
 
 	apply, out := w.start("apply", "-input=false", "-no-color", "-auto-approve")
 	waitFor(t, "the registry's create", func() bool { return len(e.sim.Registries(testProject)) == 1 })
@@ -414,7 +358,7 @@ func TestAccInterrupt_manyCreatesFail(t *testing.T) {
 	for _, how := range []string{"transition error", "create timeout"} {
 		t.Run(how, func(t *testing.T) {
 			e := newTestEnv(t, func(o *ranchersim.Options) { o.TransitionDelay = 300 * time.Millisecond })
-			reg := e.registry(t, hubAddress)
+			reg := e.registry(t, testProject, hubAddress)
 			extra := ""
 			if how == "create timeout" {
 				e.sim.SetTransitionDelay(3 * time.Second)
@@ -424,7 +368,7 @@ func TestAccInterrupt_manyCreatesFail(t *testing.T) {
 					e.sim.FailNextTransition("", "registry unreachable")
 				}
 			}
-			w := interruptionWorkdir(t, credentialsConfig(e.providerBlock(), reg, interruptedCredentials, extra))
+			w := newCLIWorkdir(t).initWith(credentialsConfig(e.providerBlock(), reg, interruptedCredentials, extra))
 			out, err := w.exec("apply", "-input=false", "-no-color", "-auto-approve")
 			if err == nil {
 				t.Fatalf("the apply succeeded:\n%s", out)
@@ -432,7 +376,7 @@ func TestAccInterrupt_manyCreatesFail(t *testing.T) {
 			w.expectNoCrash(out, false)
 			e.sim.SetTransitionDelay(5 * time.Millisecond)
 
-			saved := w.stateObjects()
+			saved := w.state()
 			_, actions, planOut, err := w.planJSON()
 			if err != nil {
 				t.Fatalf("plan after the failures: %v\n%s", err, planOut)
@@ -467,8 +411,8 @@ func TestAccInterrupt_manyCreatesFail(t *testing.T) {
 // replaced is never named as left behind, nor as shadowing its successor.
 func TestAccInterrupt_replacingIsNotLeftBehind(t *testing.T) {
 	e := newTestEnv(t)
-	w := interruptionWorkdir(t, credentialsConfig(e.providerBlock(), "", 1, ""))
-	w.run("apply", "-input=false", "-no-color", "-auto-approve")
+	w := newCLIWorkdir(t).initWith(credentialsConfig(e.providerBlock(), "", 1, ""))
+	w.apply()
 
 	for _, step := range []struct {
 		taint   string
@@ -502,7 +446,7 @@ func TestAccInterrupt_replacingIsNotLeftBehind(t *testing.T) {
 		if a := actions["rancher_registry_credential.many[0]"]; len(a) == 0 || a[0] != "replace" {
 			t.Errorf("plan replacing %s%s: the credential is planned %v, want replace", step.taint, step.replace, a)
 		}
-		out := w.run(append([]string{"apply", "-input=false", "-no-color", "-auto-approve"}, args...)...)
+		out := w.apply(args...)
 		if strings.Count(out, "Warning:") > strings.Count(out, "Warning: "+devOverridesWarning) {
 			t.Errorf("apply replacing %s%s warns:\n%s", step.taint, step.replace, out)
 		}
@@ -515,9 +459,9 @@ func TestAccInterrupt_replacingIsNotLeftBehind(t *testing.T) {
 // pulling with that one, and stops warning once it is deactivated.
 func TestAccInterrupt_shadowedCredential(t *testing.T) {
 	e := newTestEnv(t)
-	reg := e.registry(t, hubAddress)
-	older := makeCredential(t, e.apiClient(t, testAccessKey, testSecretKey), testProject, reg, "by-hand")
-	w := interruptionWorkdir(t, credentialsConfig(e.providerBlock(), reg, 1, ""))
+	reg := e.registry(t, testProject, hubAddress)
+	older := e.credential(t, testProject, reg, named("by-hand"))
+	w := newCLIWorkdir(t).initWith(credentialsConfig(e.providerBlock(), reg, 1, ""))
 
 	shadowWarnings := func() []cliDiagnostic {
 		diags, _, out, err := w.planJSON()

@@ -3,14 +3,11 @@
 package provider
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"maps"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -20,10 +17,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
-	"github.com/cattle-ops/terraform-provider-rancher/internal/rancher"
+	"github.com/cattle-ops/terraform-provider-rancher/internal/ranchersim"
 )
 
 // Switching from the archived hashicorp/rancher provider: a state it wrote,
@@ -53,27 +49,15 @@ func newLegacyWorld(t *testing.T) *legacyWorld {
 	e := newTestEnv(t)
 	e.sim.AddAccountKey(migrationAccessKey, migrationSecretKey, false,
 		map[string]string{testProject: "owner", migrationStaging: "owner"})
-	w := &legacyWorld{e: e}
-	var err error
-	if w.internal, err = e.sim.CreateRegistry(migrationStaging, "registry.example.com"); err != nil {
-		t.Fatal(err)
+	w := &legacyWorld{e: e,
+		internal: e.registry(t, migrationStaging, "registry.example.com", ranchersim.RegistryFields{Name: "internal", Description: "Images built by CI"}),
+		hub:      e.registry(t, testProject, "hub.example.com", ranchersim.RegistryFields{Name: "hub"})}
+	legacy := func(name, description, user, secret string) ranchersim.CredentialFields {
+		return ranchersim.CredentialFields{Email: "ci@example.com", Name: name, Description: description, PublicValue: user, SecretValue: secret}
 	}
-	w.hub = e.registry(t, "hub.example.com")
-	account := e.apiClient(t, migrationAccessKey, migrationSecretKey)
-	name := func(project, id, name, description string) {
-		u := rancher.RegistryUpdate{Name: rancher.SetField(&name)}
-		if description != "" {
-			u.Description = rancher.SetField(&description)
-		}
-		if _, err := account.UpdateRegistry(context.Background(), project, id, u); err != nil {
-			t.Fatal(err)
-		}
-	}
-	name(migrationStaging, w.internal, "internal", "Images built by CI")
-	name(testProject, w.hub, "hub", "")
-	w.ciCred = makeLegacyCredential(t, account, migrationStaging, w.internal, "ci-pull", "Pulls images built by CI", "ci-bot", "FAKE-ci-password")
-	w.deployCred = makeLegacyCredential(t, account, migrationStaging, w.internal, "deploy-pull", "", "deploy-bot", "FAKE-deploy-token")
-	w.hubCred = makeLegacyCredential(t, account, testProject, w.hub, "hub-pull", "", "hub-bot", "FAKE-hub-token")
+	w.ciCred = e.credential(t, migrationStaging, w.internal, legacy("ci-pull", "Pulls images built by CI", "ci-bot", "FAKE-ci-password"))
+	w.deployCred = e.credential(t, migrationStaging, w.internal, legacy("deploy-pull", "", "deploy-bot", "FAKE-deploy-token"))
+	w.hubCred = e.credential(t, testProject, w.hub, legacy("hub-pull", "", "hub-bot", "FAKE-hub-token"))
 	return w
 }
 
@@ -176,14 +160,8 @@ resource "rancher_registry_credential" "hub%[1]s" {%[2]s
 // providerBlock configures this provider as a migrated configuration would:
 // the legacy /v2-beta URL, an account key and a default project.
 func (w *legacyWorld) providerBlock(localName string) string {
-	return fmt.Sprintf(`
-provider %q {
-  api_url    = "%s/v2-beta"
-  access_key = %q
-  secret_key = %q
-  project_id = %q
-}
-`, localName, w.e.url, migrationAccessKey, migrationSecretKey, testProject)
+	return providerConfig{name: localName, url: w.e.url + "/v2-beta", accessKey: migrationAccessKey, secretKey: migrationSecretKey,
+		projectID: testProject}.String()
 }
 
 // checkNothingLost asserts that every object of the world is still there,
@@ -207,21 +185,6 @@ func (w *legacyWorld) checkNothingLost(t *testing.T) {
 	}
 }
 
-// checkAllRemoved asserts that destroy removed every object.
-func (w *legacyWorld) checkAllRemoved(t *testing.T) {
-	t.Helper()
-	for _, id := range []string{w.ciCred, w.deployCred, w.hubCred} {
-		if c, _ := w.e.sim.Credential(id); c.State != "removed" && c.State != "purged" {
-			t.Errorf("credential %s is %s after destroy", id, c.State)
-		}
-	}
-	for _, id := range []string{w.internal, w.hub} {
-		if r, _ := w.e.sim.Registry(id); r.State != "purged" {
-			t.Errorf("registry %s is %s after destroy, want purged", id, r.State)
-		}
-	}
-}
-
 // applyPlan applies the plan saved in w; then nothing may be lost, no
 // change left to plan, and every object must have its identity.
 func (w *legacyWorld) applyPlan(t *testing.T, cli *cliWorkdir) {
@@ -229,33 +192,16 @@ func (w *legacyWorld) applyPlan(t *testing.T, cli *cliWorkdir) {
 	cli.run("apply", "-input=false", "-no-color", "tfplan")
 	w.checkNothingLost(t)
 	cli.expectNoChanges()
-	checkIdentitiesMatchState(t, cli, cli.run("show", "-json"))
+	cli.checkIdentitiesMatchState()
 }
 
 // destroy destroys everything in w; then every object must be removed.
 func (w *legacyWorld) destroy(t *testing.T, cli *cliWorkdir) {
 	t.Helper()
 	cli.run("destroy", "-auto-approve", "-input=false", "-no-color")
-	w.checkAllRemoved(t)
-}
-
-// makeLegacyCredential creates an active credential outside Terraform, as
-// the archived provider left it, and returns its id.
-func makeLegacyCredential(t *testing.T, c *rancher.Client, projectID, registryID, name, description, user, secret string) string {
-	t.Helper()
-	ctx := context.Background()
-	in := rancher.RegistryCredentialCreate{RegistryID: registryID, Email: "ci@example.com", Name: &name, PublicValue: &user, SecretValue: &secret}
-	if description != "" {
-		in.Description = &description
+	if err := w.e.checkDestroyed(credentials|registries, testProject, migrationStaging)(nil); err != nil {
+		t.Error(err)
 	}
-	cred, err := c.CreateRegistryCredential(ctx, projectID, in)
-	if err != nil {
-		t.Fatalf("creating credential %s: %v", name, err)
-	}
-	if _, err := c.WaitRegistryCredential(ctx, projectID, cred.ID, rancher.StateActive); err != nil {
-		t.Fatalf("waiting for credential %s: %v", cred.ID, err)
-	}
-	return cred.ID
 }
 
 // newLegacyCLIWorkdir is a CLI working directory where a stand-in of
@@ -263,40 +209,7 @@ func makeLegacyCredential(t *testing.T, c *rancher.Client, projectID, registryID
 func newLegacyCLIWorkdir(t *testing.T) *cliWorkdir {
 	t.Helper()
 	skipUnlessAcceptance(t)
-	standIn := filepath.Join(t.TempDir(), "terraform-provider-rancher_v1.5.0")
-	build := exec.Command("go", "build", "-o", standIn, "./testdata/legacyschema")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the hashicorp/rancher stand-in: %v\n%s", err, out)
-	}
-	return newCLIWorkdir(t, mirroredProvider{source: "hashicorp/rancher", version: "1.5.0", binary: standIn})
-}
-
-// checkPlan asserts that no change creates, deletes or replaces anything
-// and that each address has the actions wanted of it.
-func checkPlan(t *testing.T, changes []plannedChange, want map[string][]string, imports int) {
-	t.Helper()
-	got := map[string][]string{}
-	n := 0
-	for _, c := range changes {
-		got[c.Address] = c.Actions
-		if slices.Contains(c.Actions, "create") || slices.Contains(c.Actions, "delete") {
-			t.Errorf("%s is planned %v: the migration must not create, destroy or replace anything", c.Address, c.Actions)
-		}
-		if c.Import {
-			n++
-		}
-	}
-	for addr, actions := range want {
-		if !slices.Equal(got[addr], actions) {
-			t.Errorf("%s: planned %v, want %v", addr, got[addr], actions)
-		}
-	}
-	if len(got) != len(want) {
-		t.Errorf("plan has changes for %d addresses, want %d: %v", len(got), len(want), got)
-	}
-	if n != imports {
-		t.Errorf("plan imports %d objects, want %d", n, imports)
-	}
+	return newCLIWorkdir(t, mirroredProvider{source: "hashicorp/rancher", version: "1.5.0", binary: goBinary(t, "./testdata/legacyschema")})
 }
 
 // replaceProvider switches the legacy state in cli's directory to this
@@ -309,8 +222,7 @@ func (w *legacyWorld) replaceProvider(t *testing.T, cli *cliWorkdir) {
 		host = h
 	}
 	cli.run("state", "replace-provider", "-auto-approve", "registry.terraform.io/hashicorp/rancher", host+"/cattle-ops/rancher")
-	writeFile(t, filepath.Join(cli.dir, "main.tf"), cliRequiredProviders+w.providerBlock("rancher")+w.resources("", ""))
-	cli.run("init", "-input=false", "-no-color")
+	cli.initWith(cliRequiredProviders + w.providerBlock("rancher") + w.resources("", ""))
 }
 
 // The whole switch: terraform state replace-provider, then the rewritten
@@ -343,7 +255,7 @@ func TestAccMigration_replaceProvider(t *testing.T) {
 // sideBySideProviders keeps hashicorp/rancher as "rancher" for the types it
 // still manages and adds this provider as "cattle".
 func (w *legacyWorld) sideBySideProviders() string {
-	return fmt.Sprintf(`
+	return `
 terraform {
   required_providers {
     rancher = {
@@ -355,13 +267,8 @@ terraform {
     }
   }
 }
-
-provider "rancher" {
-  api_url    = "%s/v2-beta"
-  access_key = %q
-  secret_key = %q
-}
-`, w.e.url, migrationAccessKey, migrationSecretKey) + w.providerBlock("cattle")
+` + providerConfig{url: w.e.url + "/v2-beta", accessKey: migrationAccessKey, secretKey: migrationSecretKey}.String() +
+		w.providerBlock("cattle")
 }
 
 var legacyAddresses = []string{
@@ -384,8 +291,7 @@ func TestAccMigration_sideBySideMoved(t *testing.T) {
 		moved += fmt.Sprintf("\nmoved {\n  from = %s\n  to   = %s_v1\n}\n", addr, addr)
 		want[addr+"_v1"] = []string{"no-op"}
 	}
-	writeFile(t, filepath.Join(w.dir, "main.tf"), world.sideBySideProviders()+world.resources("_v1", "\n  provider = cattle\n")+moved)
-	w.run("init", "-input=false", "-no-color")
+	w.initWith(world.sideBySideProviders() + world.resources("_v1", "\n  provider = cattle\n") + moved)
 	checkPlan(t, w.plan(), want, 0)
 	world.applyPlan(t, w)
 	world.destroy(t, w)
@@ -417,8 +323,7 @@ func TestAccMigration_sideBySideRemovedAndImported(t *testing.T) {
 	} {
 		blocks += fmt.Sprintf("\nimport {\n  provider = cattle\n  to       = %s\n  id       = %q\n}\n", addr, id)
 	}
-	writeFile(t, filepath.Join(w.dir, "main.tf"), world.sideBySideProviders()+world.resources("_v1", "\n  provider = cattle\n")+blocks)
-	w.run("init", "-input=false", "-no-color")
+	w.initWith(world.sideBySideProviders() + world.resources("_v1", "\n  provider = cattle\n") + blocks)
 
 	forget, noop, update := []string{"forget"}, []string{"no-op"}, []string{"update"}
 	want := map[string][]string{
@@ -433,38 +338,11 @@ func TestAccMigration_sideBySideRemovedAndImported(t *testing.T) {
 	world.destroy(t, w)
 }
 
-// mirroredProvider is another provider binary for the filesystem mirror.
-type mirroredProvider struct {
-	source, version, binary string // source is NAMESPACE/TYPE
-}
-
-func (m mirroredProvider) install(t *testing.T, mirror string) {
-	t.Helper()
-	b, err := os.ReadFile(m.binary)
-	if err != nil {
-		t.Fatal(err)
-	}
-	name := "terraform-provider-" + m.source[strings.LastIndex(m.source, "/")+1:] + "_v" + m.version
-	for _, host := range []string{"registry.terraform.io", "registry.opentofu.org"} {
-		p := filepath.Join(mirror, host, m.source, m.version, runtime.GOOS+"_"+runtime.GOARCH, name)
-		writeFile(t, p, string(b))
-		if err := os.Chmod(p, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
 // adoptionConfig is a registry and a credential in the staging environment,
 // managed with the account key while the provider's project is the default.
 func (w *legacyWorld) adoptionConfig(accessKey, secretKey, serverAddress string) string {
-	return fmt.Sprintf(`
-provider "rancher" {
-  api_url    = %q
-  access_key = %q
-  secret_key = %q
-  project_id = %q
-}
-
+	e := w.e
+	return e.provider().withKey(accessKey, secretKey).withProject(testProject).String() + fmt.Sprintf(`
 resource "rancher_registry" "internal" {
   project_id     = %q
   server_address = %q
@@ -481,7 +359,7 @@ resource "rancher_registry_credential" "ci" {
   public_value = "ci-bot"
   secret_value = "FAKE-ci-password"
 }
-`, w.e.url, accessKey, secretKey, testProject, migrationStaging, serverAddress)
+`, migrationStaging, serverAddress)
 }
 
 // Import by every id form the archived provider documented, and by bare
@@ -493,8 +371,8 @@ func TestAccMigration_importLegacyIDs(t *testing.T) {
 	importBlock := func(to, id string) string { return fmt.Sprintf("\nimport {\n  to = %s\n  id = %q\n}\n", to, id) }
 	stateIs := func(addr, id string) []statecheck.StateCheck {
 		return []statecheck.StateCheck{
-			statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact(id)),
-			statecheck.ExpectKnownValue(addr, tfjsonpath.New("project_id"), knownvalue.StringExact(migrationStaging)),
+			stateValue(addr, "id", knownvalue.StringExact(id)),
+			stateValue(addr, "project_id", knownvalue.StringExact(migrationStaging)),
 		}
 	}
 	resource.ParallelTest(t, resource.TestCase{

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -19,8 +18,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/cattle-ops/terraform-provider-rancher/internal/rancher"
@@ -96,11 +93,6 @@ func TestResolveSettings(t *testing.T) {
 			want: settings{url: "http://file:8080/v1", accessKey: "fileAK", secretKey: "fileSK"},
 		},
 		{
-			name:    "Rancher 2 URL",
-			cfg:     providerModel{APIURL: types.StringValue("https://rancher2.example.com/v3"), AccessKey: types.StringValue("ak"), SecretKey: types.StringValue("sk")},
-			wantErr: "Rancher 2 (v3) API",
-		},
-		{
 			name:    "missing secret key names attribute and variable",
 			cfg:     providerModel{APIURL: types.StringValue("http://h:8080"), AccessKey: types.StringValue("ak")},
 			wantErr: "secret_key (or RANCHER_SECRET_KEY)",
@@ -169,24 +161,18 @@ func TestProviderSchemaIsValid(t *testing.T) {
 
 func TestAccProvider_unknownConfigurationDoesNotFailPlan(t *testing.T) {
 	e := newTestEnv(t)
-	reg := e.registry(t, "registry.example.com")
+	reg := e.registry(t, testProject, "registry.example.com")
 	// The URL comes from another resource, so it is unknown during plan.
 	config := fmt.Sprintf(`
 resource "terraform_data" "rancher" {
   input = %q
 }
-
-provider "rancher" {
-  api_url    = terraform_data.rancher.output
-  access_key = %q
-  secret_key = %q
-}
-
+`, e.url) + providerConfig{accessKey: testAccessKey, secretKey: testSecretKey}.with("api_url = terraform_data.rancher.output").String() + fmt.Sprintf(`
 resource "rancher_registry_credential" "test" {
   registry_id = %q
   email       = "x@example.com"
 }
-`, e.url, testAccessKey, testSecretKey, reg)
+`, reg)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_4_0)},
@@ -194,60 +180,9 @@ resource "rancher_registry_credential" "test" {
 			Config:           config,
 			ConfigPlanChecks: planAction("rancher_registry_credential.test", plancheck.ResourceActionCreate),
 			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("rancher_registry_credential.test", tfjsonpath.New("state"), knownvalue.StringExact("active")),
+				stateValue("rancher_registry_credential.test", "state", knownvalue.StringExact("active")),
 			},
 		}},
-	})
-}
-
-func TestAccProvider_errors(t *testing.T) {
-	e := newTestEnv(t)
-	reg := e.registry(t, "registry.example.com")
-	e.sim.AddProject("1a6", "Other")
-	credential := fmt.Sprintf(`
-resource "rancher_registry_credential" "test" {
-  registry_id = %q
-  email       = "x@example.com"
-}
-`, reg)
-	provider := func(url, secret, project string) string {
-		return fmt.Sprintf(`
-provider "rancher" {
-  api_url    = %q
-  access_key = %q
-  secret_key = %q
-  project_id = %s
-}
-`, url, testAccessKey, secret, project) + credential
-	}
-	// A port that was free a moment ago: nothing answers there.
-	unreachable := "http://127.0.0.1:1"
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy: func(*terraform.State) error {
-			if n := len(e.sim.Credentials(testProject)) + len(e.sim.Credentials("1a6")); n != 0 {
-				return fmt.Errorf("failed configurations created %d credentials", n)
-			}
-			return nil
-		},
-		Steps: []resource.TestStep{
-			{
-				Config:      provider(e.url, "wrong-secret", "null"),
-				ExpectError: regexp.MustCompile(`(?s)check access_key\s+and\s+secret_key.*RANCHER_SECRET_KEY`),
-			},
-			{
-				Config:      provider(e.url, testSecretKey, `"1a6"`),
-				ExpectError: regexp.MustCompile(`(?s)cannot\s+reach\s+project\s+1a6`),
-			},
-			{
-				Config:      provider(unreachable, testSecretKey, `"1a5"`),
-				ExpectError: regexp.MustCompile(`(?s)cannot\s+reach\s+Rancher\s+at\s+http://127.0.0.1:1`),
-			},
-			{
-				Config:      provider(e.url+"/v3", testSecretKey, "null"),
-				ExpectError: regexp.MustCompile(`(?s)Invalid api_url.*Rancher 2 \(v3\)\s+API`),
-			},
-		},
 	})
 }
 
@@ -268,28 +203,21 @@ func TestAccProvider_legacyConfiguration(t *testing.T) {
 // argument, and expects the credential active in the test project.
 func testCredentialInTestProject(t *testing.T, urlPath, extra string) {
 	e := newTestEnv(t)
-	reg := e.registry(t, "registry.example.com")
+	reg := e.registry(t, testProject, "registry.example.com")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
-provider "rancher" {
-  api_url    = "%s%s"
-  access_key = %q
-  secret_key = %q
-  %s
-}
-
+			Config: providerConfig{url: e.url + urlPath, accessKey: testAccessKey, secretKey: testSecretKey}.with(extra).String() + fmt.Sprintf(`
 resource "rancher_registry_credential" "test" {
   registry_id = %q
   email       = "x@example.com"
 }
-`, e.url, urlPath, testAccessKey, testSecretKey, extra, reg),
+`, reg),
 			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("project_id"), knownvalue.StringExact(testProject)),
-				statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("state"), knownvalue.StringExact("active")),
+				stateValue(credentialAddr, "project_id", knownvalue.StringExact(testProject)),
+				stateValue(credentialAddr, "state", knownvalue.StringExact("active")),
 			},
 		}},
-		CheckDestroy: e.checkCredentialsRemoved(),
+		CheckDestroy: e.checkDestroyed(credentials),
 	})
 }

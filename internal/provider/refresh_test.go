@@ -19,7 +19,11 @@ import (
 // refreshData is provider data on a test simulator, for reading as Read does.
 func refreshData(t *testing.T, e *testEnv) *providerData {
 	t.Helper()
-	return &providerData{client: e.apiClient(t, testAccessKey, testSecretKey), projectID: testProject}
+	client, err := rancher.NewClient(rancher.Config{URL: e.url, AccessKey: testAccessKey, SecretKey: testSecretKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &providerData{client: client, projectID: testProject}
 }
 
 // listAndGetRequests counts the simulator's credential list requests and
@@ -31,11 +35,10 @@ func (e *testEnv) listAndGetRequests() (lists, gets int) {
 
 func TestRefreshLists_concurrentReadsShareOneList(t *testing.T) {
 	e := newTestEnv(t)
-	reg := e.registry(t, hubAddress)
-	c := e.apiClient(t, testAccessKey, testSecretKey)
+	reg := e.registry(t, testProject, hubAddress)
 	var ids []string
 	for _, name := range []string{"a", "b", "c", "d", "e"} {
-		ids = append(ids, makeCredential(t, c, testProject, reg, name))
+		ids = append(ids, e.credential(t, testProject, reg, named(name)))
 	}
 	d := refreshData(t, e)
 	e.sim.ResetStats()
@@ -59,16 +62,15 @@ func TestRefreshLists_concurrentReadsShareOneList(t *testing.T) {
 
 func TestRefreshLists_neverDropOnTheListsWord(t *testing.T) {
 	e := newTestEnv(t)
-	reg := e.registry(t, hubAddress)
-	c := e.apiClient(t, testAccessKey, testSecretKey)
-	listed := makeCredential(t, c, testProject, reg, "listed")
+	reg := e.registry(t, testProject, hubAddress)
+	listed := e.credential(t, testProject, reg, named("listed"))
 	d := refreshData(t, e)
 	if _, list, _, err := d.readCredential(context.Background(), testProject, reg, listed); err != nil || list == nil {
 		t.Fatalf("first read: list %t, %v", list != nil, err)
 	}
 
 	// Made after the list: the list lacks it, the read by id finds it.
-	later := makeCredential(t, c, testProject, reg, "later")
+	later := e.credential(t, testProject, reg, named("later"))
 	e.sim.ResetStats()
 	cred, _, gone, err := d.readCredential(context.Background(), testProject, reg, later)
 	if err != nil || gone || cred.ID != later {
@@ -94,10 +96,10 @@ func TestRefreshLists_neverDropOnTheListsWord(t *testing.T) {
 
 func TestRefreshLists_aWriteIsNeverHidden(t *testing.T) {
 	e := newTestEnv(t)
-	reg := e.registry(t, hubAddress)
-	c := e.apiClient(t, testAccessKey, testSecretKey)
-	id := makeCredential(t, c, testProject, reg, "before")
+	reg := e.registry(t, testProject, hubAddress)
+	id := e.credential(t, testProject, reg, named("before"))
 	d := refreshData(t, e)
+	c := d.client
 	ctx := context.Background()
 	if cred, _, _, err := d.readCredential(ctx, testProject, reg, id); err != nil || derefString(cred.Name) != "before" {
 		t.Fatalf("first read: %+v, %v", cred, err)
@@ -120,9 +122,8 @@ func TestRefreshLists_aWriteIsNeverHidden(t *testing.T) {
 
 func TestRefreshLists_aFailingListFallsBackToReads(t *testing.T) {
 	e := newTestEnv(t)
-	reg := e.registry(t, hubAddress)
-	c := e.apiClient(t, testAccessKey, testSecretKey)
-	id := makeCredential(t, c, testProject, reg, "a")
+	reg := e.registry(t, testProject, hubAddress)
+	id := e.credential(t, testProject, reg, named("a"))
 
 	// Every list of credentials fails; reads by id pass through.
 	front := &testutil.Middlebox{
@@ -180,7 +181,7 @@ func TestAccRefresh_inLists(t *testing.T) {
 	config := cliRequiredProviders + e.providerBlock()
 	regs := map[string]string{}
 	for address, n := range sizes {
-		regs[address] = e.registry(t, address)
+		regs[address] = e.registry(t, testProject, address)
 		name := strings.Split(address, ".")[0]
 		config += fmt.Sprintf(`
 resource "rancher_registry_credential" %q {
@@ -192,15 +193,15 @@ resource "rancher_registry_credential" %q {
 }
 `, name, n, regs[address], name, name, name)
 	}
-	w := interruptionWorkdir(t, config)
+	w := newCLIWorkdir(t).initWith(config)
 	w.run("apply", "-input=false", "-no-color", "-auto-approve", "-parallelism=20")
 	ids := map[string]string{}
-	for _, o := range w.stateObjects() {
-		ids[o.Address] = o.ID
+	for _, o := range w.state() {
+		ids[o.Address] = o.ID()
 	}
 
 	// Changes made outside Terraform just before the plan.
-	c := e.apiClient(t, testAccessKey, testSecretKey)
+	c := refreshData(t, e).client
 	renamed := "renamed"
 	if _, err := c.UpdateRegistryCredential(context.Background(), testProject, ids["rancher_registry_credential.a[7]"],
 		rancher.RegistryCredentialUpdate{Name: rancher.SetField(&renamed)}); err != nil {
@@ -252,12 +253,11 @@ resource "rancher_registry_credential" %q {
 // deactivated.
 func TestAccRefresh_shadowedCredential(t *testing.T) {
 	e := newTestEnv(t)
-	reg := e.registry(t, hubAddress)
-	w := interruptionWorkdir(t, credentialsConfig(e.providerBlock(), reg, 1, ""))
+	reg := e.registry(t, testProject, hubAddress)
+	w := newCLIWorkdir(t).initWith(credentialsConfig(e.providerBlock(), reg, 1, ""))
 	w.run("apply", "-input=false", "-no-color", "-auto-approve")
-	c := e.apiClient(t, testAccessKey, testSecretKey)
 	// Made by hand after the managed one: newer, so Rancher pulls with the managed one.
-	newer := makeCredential(t, c, testProject, reg, "newer")
+	newer := e.credential(t, testProject, reg, named("newer"))
 
 	shadowWarnings := func() []cliDiagnostic {
 		t.Helper()
@@ -280,7 +280,7 @@ func TestAccRefresh_shadowedCredential(t *testing.T) {
 	// Replaced, the managed credential is the newest of three: the plan
 	// names the lowest id of the others, then the next once that one is
 	// deactivated, then none.
-	second := makeCredential(t, c, testProject, reg, "second")
+	second := e.credential(t, testProject, reg, named("second"))
 	w.run("apply", "-input=false", "-no-color", "-auto-approve", "-replace=rancher_registry_credential.many[0]")
 	for _, step := range []struct{ named, deactivate string }{{newer, newer}, {second, second}, {"", ""}} {
 		found := shadowWarnings()

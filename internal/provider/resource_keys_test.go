@@ -11,22 +11,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/cattle-ops/terraform-provider-rancher/internal/ranchersim"
 )
 
 // The provider with the two other kinds of Rancher API keys: an account
 // key that is a member of several environments, and an admin key.
-
-const (
-	keysStaging     = "1a6"
-	keysAccountKey  = "ACCOUNTKEY00000000K01"
-	keysAccountSK   = "account-secret-keys-01"
-	keysAdminKey    = "ADMINKEY000000000K02"
-	keysAdminSK     = "admin-secret-keys-02"
-	keysOwnedByNone = "1a9"
-)
 
 // twoEnvironmentsConfig is a registry and a credential on it in each of two
 // projects. prodProject is written as the resources' project_id unless it
@@ -94,12 +84,12 @@ func (e *testEnv) checkInProject(credAddr, regAddr, project, name, secret string
 		}
 		if r.ProjectID != project || r.State != "active" || !strPtrEq(r.Name, name) {
 			return fmt.Errorf("registry %s is %s in project %s named %s; want active in %s named %q",
-				r.ID, r.State, r.ProjectID, deref(r.Name), project, name)
+				r.ID, r.State, r.ProjectID, quoted(r.Name), project, name)
 		}
 		return checkInAPI(credAddr, "credential", e.sim.Credential, func(c ranchersim.Credential) error {
 			if c.ProjectID != project || c.State != "active" || c.RegistryID != r.ID || !strPtrEq(c.Name, name) {
 				return fmt.Errorf("credential %s is %s in project %s on registry %s named %s; want active in %s on %s named %q",
-					c.ID, c.State, c.ProjectID, c.RegistryID, deref(c.Name), project, r.ID, name)
+					c.ID, c.State, c.ProjectID, c.RegistryID, quoted(c.Name), project, r.ID, name)
 			}
 			if !strPtrEq(c.SecretValue, secret) {
 				return fmt.Errorf("credential %s has not the configured secret", c.ID)
@@ -127,12 +117,12 @@ func (e *testEnv) twoEnvironmentsSteps(provider, prodProject, prodConfigProject 
 		return out
 	}
 	projectChecks := []statecheck.StateCheck{
-		statecheck.ExpectKnownValue("rancher_registry.prod", tfjsonpath.New("project_id"), knownvalue.StringExact(prodProject)),
-		statecheck.ExpectKnownValue("rancher_registry_credential.prod", tfjsonpath.New("project_id"), knownvalue.StringExact(prodProject)),
-		statecheck.ExpectKnownValue("rancher_registry.staging", tfjsonpath.New("project_id"), knownvalue.StringExact(keysStaging)),
-		statecheck.ExpectKnownValue("rancher_registry_credential.staging", tfjsonpath.New("project_id"), knownvalue.StringExact(keysStaging)),
-		statecheck.ExpectKnownValue("data.rancher_registry_credential.staging", tfjsonpath.New("project_id"), knownvalue.StringExact(keysStaging)),
-		statecheck.ExpectKnownValue("data.rancher_registry.staging", tfjsonpath.New("project_id"), knownvalue.StringExact(keysStaging)),
+		stateValue("rancher_registry.prod", "project_id", knownvalue.StringExact(prodProject)),
+		stateValue("rancher_registry_credential.prod", "project_id", knownvalue.StringExact(prodProject)),
+		stateValue("rancher_registry.staging", "project_id", knownvalue.StringExact(keysStaging)),
+		stateValue("rancher_registry_credential.staging", "project_id", knownvalue.StringExact(keysStaging)),
+		stateValue("data.rancher_registry_credential.staging", "project_id", knownvalue.StringExact(keysStaging)),
+		stateValue("data.rancher_registry.staging", "project_id", knownvalue.StringExact(keysStaging)),
 	}
 	// apply applies the configuration named with suffix: every object is
 	// planned for action, lands in its project, and then plans no change.
@@ -183,7 +173,7 @@ func TestAccKeys_accountKeyTwoEnvironments(t *testing.T) {
 	// key is no member of.
 	e.sim.AddAccountKey(keysAccountKey, keysAccountSK, false, map[string]string{testProject: "owner", keysStaging: "owner"})
 	e.sim.AddProject(keysOwnedByNone, "Elsewhere")
-	provider := e.providerBlockFor(keysAccountKey, keysAccountSK, testProject)
+	provider := e.provider().withKey(keysAccountKey, keysAccountSK).withProject(testProject).String()
 	steps := e.twoEnvironmentsSteps(provider, testProject, "")
 	steps = append(steps, resource.TestStep{
 		// a project the key is not a member of: Cattle answers 403
@@ -198,7 +188,7 @@ resource "rancher_registry" "elsewhere" {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
-			e.checkAllRemovedIn(testProject, keysStaging),
+			e.checkDestroyed(credentials|registries, testProject, keysStaging),
 			func(*terraform.State) error {
 				if n := len(e.sim.Registries(keysOwnedByNone)); n != 0 {
 					return fmt.Errorf("%d registries made in project %s, which the key cannot reach", n, keysOwnedByNone)
@@ -217,7 +207,7 @@ func TestAccKeys_adminKey(t *testing.T) {
 	e := newTestEnv(t)
 	e.sim.AddProject(keysStaging, "Staging")
 	e.sim.AddAccountKey(keysAdminKey, keysAdminSK, true, nil)
-	provider := e.providerBlockFor(keysAdminKey, keysAdminSK, "")
+	provider := e.provider().withKey(keysAdminKey, keysAdminSK).String()
 	steps := []resource.TestStep{{
 		// no project anywhere: the admin key is no environment's own key
 		Config: provider + `
@@ -230,7 +220,7 @@ resource "rancher_registry" "nowhere" {
 	steps = append(steps, e.twoEnvironmentsSteps(provider, testProject, testProject)...)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.checkAllRemovedIn(testProject, keysStaging),
+		CheckDestroy:             e.checkDestroyed(credentials|registries, testProject, keysStaging),
 		Steps:                    steps,
 	})
 }
@@ -241,7 +231,7 @@ func TestAccKeys_adminKeyDefaultProject(t *testing.T) {
 	e := newTestEnv(t)
 	e.sim.AddProject(keysStaging, "Staging")
 	e.sim.AddAccountKey(keysAdminKey, keysAdminSK, true, nil)
-	config := e.providerBlockFor(keysAdminKey, keysAdminSK, keysStaging) + `
+	config := e.provider().withKey(keysAdminKey, keysAdminSK).withProject(keysStaging).String() + `
 resource "rancher_registry" "test" {
   server_address = "registry.example.com"
 }
@@ -255,15 +245,15 @@ resource "rancher_registry_credential" "test" {
 `
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.checkAllRemovedIn(keysStaging),
+		CheckDestroy:             e.checkDestroyed(credentials|registries, keysStaging),
 		Steps: []resource.TestStep{{
 			Config: config,
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			},
 			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("project_id"), knownvalue.StringExact(keysStaging)),
-				statecheck.ExpectKnownValue(registryAddr, tfjsonpath.New("project_id"), knownvalue.StringExact(keysStaging)),
+				stateValue(credentialAddr, "project_id", knownvalue.StringExact(keysStaging)),
+				stateValue(registryAddr, "project_id", knownvalue.StringExact(keysStaging)),
 			},
 			Check: e.checkCredentialAPI(func(c ranchersim.Credential) error {
 				if c.ProjectID != keysStaging || c.State != "active" {

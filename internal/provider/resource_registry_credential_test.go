@@ -19,23 +19,12 @@ import (
 	"github.com/cattle-ops/terraform-provider-rancher/internal/ranchersim"
 )
 
-const credentialAddr = "rancher_registry_credential.test"
-
-// credentialConfig is a configuration with one credential whose body is given.
-func (e *testEnv) credentialConfig(body string) string {
-	return e.providerBlock() + fmt.Sprintf(`
-resource "rancher_registry_credential" "test" {
-%s
-}
-`, body)
-}
-
 func TestAccRegistryCredential_basic(t *testing.T) {
 	e := newTestEnv(t)
-	reg := e.registry(t, "registry.example.com")
+	reg := e.registry(t, testProject, "registry.example.com")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.checkCredentialsRemoved(),
+		CheckDestroy:             e.checkDestroyed(credentials),
 		Steps: []resource.TestStep{
 			{
 				Config: e.credentialConfig(fmt.Sprintf(`
@@ -56,17 +45,17 @@ func TestAccRegistryCredential_basic(t *testing.T) {
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^1c[0-9]+$`))),
-					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("project_id"), knownvalue.StringExact(testProject)),
-					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("registry_id"), knownvalue.StringExact(reg)),
-					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("email"), knownvalue.StringExact("ci@example.com")),
-					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("name"), knownvalue.StringExact("ci")),
-					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("description"), knownvalue.StringExact("pulls for CI")),
-					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("public_value"), knownvalue.StringExact("ci-bot")),
-					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("secret_value"), knownvalue.StringExact("s3cret-basic")),
+					stateValue(credentialAddr, "id", knownvalue.StringRegexp(regexp.MustCompile(`^1c[0-9]+$`))),
+					stateValue(credentialAddr, "project_id", knownvalue.StringExact(testProject)),
+					stateValue(credentialAddr, "registry_id", knownvalue.StringExact(reg)),
+					stateValue(credentialAddr, "email", knownvalue.StringExact("ci@example.com")),
+					stateValue(credentialAddr, "name", knownvalue.StringExact("ci")),
+					stateValue(credentialAddr, "description", knownvalue.StringExact("pulls for CI")),
+					stateValue(credentialAddr, "public_value", knownvalue.StringExact("ci-bot")),
+					stateValue(credentialAddr, "secret_value", knownvalue.StringExact("s3cret-basic")),
 					statecheck.ExpectSensitiveValue(credentialAddr, tfjsonpath.New("secret_value")),
-					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("active"), knownvalue.Bool(true)),
-					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("state"), knownvalue.StringExact("active")),
+					stateValue(credentialAddr, "active", knownvalue.Bool(true)),
+					stateValue(credentialAddr, "state", knownvalue.StringExact("active")),
 				},
 				Check: e.checkCredentialAPI(func(c ranchersim.Credential) error {
 					if c.State != "active" || c.RegistryID != reg || c.Email != "ci@example.com" || c.ProjectID != testProject ||
@@ -83,7 +72,7 @@ func TestAccRegistryCredential_basic(t *testing.T) {
 
 func TestAccRegistryCredential_updateInPlace(t *testing.T) {
 	e := newTestEnv(t)
-	reg := e.registry(t, "registry.example.com")
+	reg := e.registry(t, testProject, "registry.example.com")
 	sameID := statecheck.CompareValue(compare.ValuesSame())
 	config := func(email, name, description, user, secret string) string {
 		return e.credentialConfig(fmt.Sprintf(`
@@ -97,7 +86,7 @@ func TestAccRegistryCredential_updateInPlace(t *testing.T) {
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.checkCredentialsRemoved(),
+		CheckDestroy:             e.checkDestroyed(credentials),
 		Steps: []resource.TestStep{
 			{
 				Config:            config("a@example.com", `"one"`, `"first"`, "user1", "pass1"),
@@ -140,7 +129,7 @@ func TestAccRegistryCredential_updateInPlace(t *testing.T) {
 				ConfigPlanChecks: planUpdate(credentialAddr, "description", knownvalue.Null()),
 				ConfigStateChecks: []statecheck.StateCheck{
 					sameID.AddStateValue(credentialAddr, tfjsonpath.New("id")),
-					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("name"), knownvalue.Null()),
+					stateValue(credentialAddr, "name", knownvalue.Null()),
 				},
 				Check: e.checkCredentialAPI(func(c ranchersim.Credential) error {
 					if c.Name != nil || c.Description != nil {
@@ -153,26 +142,13 @@ func TestAccRegistryCredential_updateInPlace(t *testing.T) {
 	})
 }
 
-// apiField checks one field of the credential in the API.
-func apiField(name string, get func(ranchersim.Credential) *string, want string) func(ranchersim.Credential) error {
-	return func(c ranchersim.Credential) error {
-		if got := get(c); !strPtrEq(got, want) {
-			return fmt.Errorf("API %s = %v, want %q", name, deref(got), want)
-		}
-		return nil
-	}
-}
-
 func TestAccRegistryCredential_replace(t *testing.T) {
 	e := newTestEnv(t)
 	// An account key that is a member of two projects, so project_id can move.
 	provider := e.stagingAccount("ACCOUNTKEY0000000001", "account-secret-1")
-	regA := e.registry(t, "a.example.com")
-	regB := e.registry(t, "b.example.com")
-	regStaging, err := e.sim.CreateRegistry("1a6", "a.example.com")
-	if err != nil {
-		t.Fatal(err)
-	}
+	regA := e.registry(t, testProject, "a.example.com")
+	regB := e.registry(t, testProject, "b.example.com")
+	regStaging := e.registry(t, keysStaging, "a.example.com")
 	config := func(project, registry string) string {
 		return provider + fmt.Sprintf(`
 resource "rancher_registry_credential" "test" {
@@ -207,7 +183,7 @@ resource "rancher_registry_credential" "test" {
 				Config:           config("1a6", regStaging),
 				ConfigPlanChecks: replaced,
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("project_id"), knownvalue.StringExact("1a6")),
+					stateValue(credentialAddr, "project_id", knownvalue.StringExact("1a6")),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					e.checkReplaced(credentialAddr, &id, "removed"),
@@ -225,7 +201,7 @@ resource "rancher_registry_credential" "test" {
 
 func TestAccRegistryCredential_active(t *testing.T) {
 	e := newTestEnv(t)
-	reg := e.registry(t, "registry.example.com")
+	reg := e.registry(t, testProject, "registry.example.com")
 	config := func(active string) string {
 		return e.credentialConfig(fmt.Sprintf(`
   registry_id = %q
@@ -247,13 +223,13 @@ func TestAccRegistryCredential_active(t *testing.T) {
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.checkCredentialsRemoved(),
+		CheckDestroy:             e.checkDestroyed(credentials),
 		Steps: []resource.TestStep{
 			{
 				Config: config("active = false"),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("active"), knownvalue.Bool(false)),
-					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("state"), knownvalue.StringExact("inactive")),
+					stateValue(credentialAddr, "active", knownvalue.Bool(false)),
+					stateValue(credentialAddr, "state", knownvalue.StringExact("inactive")),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(captureID(credentialAddr, &id), apiState("inactive")),
 			},
@@ -269,7 +245,7 @@ func TestAccRegistryCredential_active(t *testing.T) {
 				Config:           config(""),
 				ConfigPlanChecks: updateTo(true),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("state"), knownvalue.StringExact("active")),
+					stateValue(credentialAddr, "state", knownvalue.StringExact("active")),
 				},
 				Check: apiState("active"),
 			},
@@ -279,7 +255,7 @@ func TestAccRegistryCredential_active(t *testing.T) {
 
 func TestAccRegistryCredential_disappears(t *testing.T) {
 	e := newTestEnv(t)
-	reg := e.registry(t, "registry.example.com")
+	reg := e.registry(t, testProject, "registry.example.com")
 	config := e.credentialConfig(fmt.Sprintf(`
   registry_id  = %q
   email        = "x@example.com"
@@ -289,7 +265,7 @@ func TestAccRegistryCredential_disappears(t *testing.T) {
 	recreated := planAction(credentialAddr, plancheck.ResourceActionCreate)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.checkCredentialsRemoved(),
+		CheckDestroy:             e.checkDestroyed(credentials),
 		Steps: []resource.TestStep{
 			{Config: config, Check: captureID(credentialAddr, &id)},
 			{
@@ -309,7 +285,7 @@ func TestAccRegistryCredential_disappears(t *testing.T) {
 				Config:           config,
 				ConfigPlanChecks: recreated,
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("state"), knownvalue.StringExact("active")),
+					stateValue(credentialAddr, "state", knownvalue.StringExact("active")),
 				},
 			},
 		},
@@ -318,7 +294,7 @@ func TestAccRegistryCredential_disappears(t *testing.T) {
 
 func TestAccRegistryCredential_import(t *testing.T) {
 	e := newTestEnv(t)
-	reg := e.registry(t, "registry.example.com")
+	reg := e.registry(t, testProject, "registry.example.com")
 	config := e.credentialConfig(fmt.Sprintf(`
   registry_id  = %q
   email        = "x@example.com"
@@ -328,7 +304,7 @@ func TestAccRegistryCredential_import(t *testing.T) {
 `, reg))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.checkCredentialsRemoved(),
+		CheckDestroy:             e.checkDestroyed(credentials),
 		Steps: []resource.TestStep{
 			{Config: config},
 			{
@@ -369,23 +345,9 @@ func TestAccRegistryCredential_import(t *testing.T) {
 	})
 }
 
-// importID builds "<project_id>/<id>" or "<id>" from state.
-func importID(addr string, withProject bool) resource.ImportStateIdFunc {
-	return func(s *terraform.State) (string, error) {
-		rs, ok := s.RootModule().Resources[addr]
-		if !ok {
-			return "", fmt.Errorf("%s not in state", addr)
-		}
-		if withProject {
-			return rs.Primary.Attributes["project_id"] + "/" + rs.Primary.ID, nil
-		}
-		return rs.Primary.ID, nil
-	}
-}
-
 func TestAccRegistryCredential_writeOnlySecret(t *testing.T) {
 	e := newTestEnv(t)
-	reg := e.registry(t, "registry.example.com")
+	reg := e.registry(t, testProject, "registry.example.com")
 	config := func(secret string, version int) string {
 		return e.credentialConfig(fmt.Sprintf(`
   registry_id             = %q
@@ -399,13 +361,13 @@ func TestAccRegistryCredential_writeOnlySecret(t *testing.T) {
 		return e.checkCredentialAPI(apiField("secretValue", func(c ranchersim.Credential) *string { return c.SecretValue }, want))
 	}
 	noSecretInState := []statecheck.StateCheck{
-		statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("secret_value_wo"), knownvalue.Null()),
-		statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("secret_value"), knownvalue.Null()),
+		stateValue(credentialAddr, "secret_value_wo", knownvalue.Null()),
+		stateValue(credentialAddr, "secret_value", knownvalue.Null()),
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.checkCredentialsRemoved(),
+		CheckDestroy:             e.checkDestroyed(credentials),
 		Steps: []resource.TestStep{
 			{
 				Config: config("wo-first", 1),
@@ -426,7 +388,7 @@ func TestAccRegistryCredential_writeOnlySecret(t *testing.T) {
 				Config:           config("wo-second", 2),
 				ConfigPlanChecks: planUpdate(credentialAddr, "secret_value_wo", knownvalue.Null()),
 				ConfigStateChecks: append(noSecretInState,
-					statecheck.ExpectKnownValue(credentialAddr, tfjsonpath.New("secret_value_wo_version"), knownvalue.Int64Exact(2))),
+					stateValue(credentialAddr, "secret_value_wo_version", knownvalue.Int64Exact(2))),
 				Check: secretInAPI("wo-second"),
 			},
 		},
@@ -435,14 +397,14 @@ func TestAccRegistryCredential_writeOnlySecret(t *testing.T) {
 
 func TestAccRegistryCredential_failedTransition(t *testing.T) {
 	e := newTestEnv(t)
-	reg := e.registry(t, "registry.example.com")
+	reg := e.registry(t, testProject, "registry.example.com")
 	config := e.credentialConfig(fmt.Sprintf(`
   registry_id = %q
   email       = "x@example.com"
 `, reg))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.checkCredentialsRemoved(),
+		CheckDestroy:             e.checkDestroyed(credentials),
 		Steps: []resource.TestStep{
 			{
 				PreConfig:   func() { e.sim.FailNextTransition("", "agent could not store the credential") },
@@ -468,11 +430,11 @@ func TestAccRegistryCredential_failedTransition(t *testing.T) {
 
 func TestAccRegistryCredential_timeout(t *testing.T) {
 	e := newTestEnv(t)
-	reg := e.registry(t, "registry.example.com")
+	reg := e.registry(t, testProject, "registry.example.com")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		// The credential whose create never finished is still removed by destroy.
-		CheckDestroy: e.checkCredentialsRemoved(),
+		CheckDestroy: e.checkDestroyed(credentials),
 		Steps: []resource.TestStep{
 			{
 				PreConfig: func() { e.sim.HangNextTransition("") },
@@ -491,7 +453,7 @@ func TestAccRegistryCredential_timeout(t *testing.T) {
 
 func TestAccRegistryCredential_destroyFromEveryState(t *testing.T) {
 	e := newTestEnv(t)
-	reg := e.registry(t, "registry.example.com")
+	reg := e.registry(t, testProject, "registry.example.com")
 	config := e.providerBlock() + fmt.Sprintf(`
 resource "rancher_registry_credential" "active" {
   registry_id = %[1]q
@@ -514,7 +476,7 @@ resource "rancher_registry_credential" "removed" {
 	var deactivatedID, removedID string
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.checkCredentialsRemoved(),
+		CheckDestroy:             e.checkDestroyed(credentials),
 		Steps: []resource.TestStep{
 			{
 				Config: config,

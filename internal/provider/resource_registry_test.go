@@ -19,17 +19,6 @@ import (
 	"github.com/cattle-ops/terraform-provider-rancher/internal/ranchersim"
 )
 
-const registryAddr = "rancher_registry.test"
-
-// registryConfig is a configuration with one registry whose body is given.
-func (e *testEnv) registryConfig(body string) string {
-	return e.providerBlock() + fmt.Sprintf(`
-resource "rancher_registry" "test" {
-%s
-}
-`, body)
-}
-
 func TestAccRegistry_basic(t *testing.T) {
 	e := newTestEnv(t)
 	config := e.registryConfig(fmt.Sprintf(`
@@ -46,7 +35,7 @@ func TestAccRegistry_basic(t *testing.T) {
 `, testProject))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.checkRegistriesRemoved(),
+		CheckDestroy:             e.checkDestroyed(registries),
 		Steps: []resource.TestStep{
 			{
 				Config: config,
@@ -55,13 +44,13 @@ func TestAccRegistry_basic(t *testing.T) {
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(registryAddr, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^1sp[0-9]+$`))),
-					statecheck.ExpectKnownValue(registryAddr, tfjsonpath.New("project_id"), knownvalue.StringExact(testProject)),
-					statecheck.ExpectKnownValue(registryAddr, tfjsonpath.New("server_address"), knownvalue.StringExact("registry.example.com:5000")),
-					statecheck.ExpectKnownValue(registryAddr, tfjsonpath.New("name"), knownvalue.StringExact("internal")),
-					statecheck.ExpectKnownValue(registryAddr, tfjsonpath.New("description"), knownvalue.StringExact("Images built by CI")),
-					statecheck.ExpectKnownValue(registryAddr, tfjsonpath.New("active"), knownvalue.Bool(true)),
-					statecheck.ExpectKnownValue(registryAddr, tfjsonpath.New("state"), knownvalue.StringExact("active")),
+					stateValue(registryAddr, "id", knownvalue.StringRegexp(regexp.MustCompile(`^1sp[0-9]+$`))),
+					stateValue(registryAddr, "project_id", knownvalue.StringExact(testProject)),
+					stateValue(registryAddr, "server_address", knownvalue.StringExact("registry.example.com:5000")),
+					stateValue(registryAddr, "name", knownvalue.StringExact("internal")),
+					stateValue(registryAddr, "description", knownvalue.StringExact("Images built by CI")),
+					stateValue(registryAddr, "active", knownvalue.Bool(true)),
+					stateValue(registryAddr, "state", knownvalue.StringExact("active")),
 				},
 				Check: e.checkRegistryAPI(registryAddr, func(r ranchersim.Registry) error {
 					if r.State != "active" || r.ProjectID != testProject || r.ServerAddress != "registry.example.com:5000" ||
@@ -79,17 +68,17 @@ func TestAccRegistry_minimal(t *testing.T) {
 	e := newTestEnv(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.checkRegistriesRemoved(),
+		CheckDestroy:             e.checkDestroyed(registries),
 		Steps: []resource.TestStep{
 			{
 				// Only the required attribute: project from the provider, active by default.
 				Config: e.registryConfig(`  server_address = "index.docker.io"`),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(registryAddr, tfjsonpath.New("project_id"), knownvalue.StringExact(testProject)),
-					statecheck.ExpectKnownValue(registryAddr, tfjsonpath.New("name"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(registryAddr, tfjsonpath.New("description"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(registryAddr, tfjsonpath.New("active"), knownvalue.Bool(true)),
-					statecheck.ExpectKnownValue(registryAddr, tfjsonpath.New("state"), knownvalue.StringExact("active")),
+					stateValue(registryAddr, "project_id", knownvalue.StringExact(testProject)),
+					stateValue(registryAddr, "name", knownvalue.Null()),
+					stateValue(registryAddr, "description", knownvalue.Null()),
+					stateValue(registryAddr, "active", knownvalue.Bool(true)),
+					stateValue(registryAddr, "state", knownvalue.StringExact("active")),
 				},
 				Check: e.checkRegistryAPI(registryAddr, func(r ranchersim.Registry) error {
 					if r.Name != nil || r.Description != nil || r.ServerAddress != "index.docker.io" {
@@ -112,10 +101,10 @@ func TestAccRegistry_updateInPlace(t *testing.T) {
   description    = %s
 `, name, description))
 	}
-	apiField := func(name string, get func(ranchersim.Registry) *string, want string) resource.TestCheckFunc {
+	registryField := func(name string, get func(ranchersim.Registry) *string, want string) resource.TestCheckFunc {
 		return e.checkRegistryAPI(registryAddr, func(r ranchersim.Registry) error {
 			if got := get(r); !strPtrEq(got, want) {
-				return fmt.Errorf("API %s = %v, want %q", name, deref(got), want)
+				return fmt.Errorf("API %s = %v, want %q", name, quoted(got), want)
 			}
 			if r.State != "active" {
 				return fmt.Errorf("registry is %s after an update, want active", r.State)
@@ -125,7 +114,7 @@ func TestAccRegistry_updateInPlace(t *testing.T) {
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.checkRegistriesRemoved(),
+		CheckDestroy:             e.checkDestroyed(registries),
 		Steps: []resource.TestStep{
 			{
 				Config:            config(`"one"`, `"first"`),
@@ -135,13 +124,13 @@ func TestAccRegistry_updateInPlace(t *testing.T) {
 				Config:            config(`"two"`, `"first"`),
 				ConfigPlanChecks:  planUpdate(registryAddr, "name", knownvalue.StringExact("two")),
 				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(registryAddr, tfjsonpath.New("id"))},
-				Check:             apiField("name", func(r ranchersim.Registry) *string { return r.Name }, "two"),
+				Check:             registryField("name", func(r ranchersim.Registry) *string { return r.Name }, "two"),
 			},
 			{
 				Config:            config(`"two"`, `"second"`),
 				ConfigPlanChecks:  planUpdate(registryAddr, "description", knownvalue.StringExact("second")),
 				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(registryAddr, tfjsonpath.New("id"))},
-				Check:             apiField("description", func(r ranchersim.Registry) *string { return r.Description }, "second"),
+				Check:             registryField("description", func(r ranchersim.Registry) *string { return r.Description }, "second"),
 			},
 			{
 				// Removing optional attributes clears them in Rancher.
@@ -149,12 +138,12 @@ func TestAccRegistry_updateInPlace(t *testing.T) {
 				ConfigPlanChecks: planUpdate(registryAddr, "name", knownvalue.Null()),
 				ConfigStateChecks: []statecheck.StateCheck{
 					sameID.AddStateValue(registryAddr, tfjsonpath.New("id")),
-					statecheck.ExpectKnownValue(registryAddr, tfjsonpath.New("name"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(registryAddr, tfjsonpath.New("description"), knownvalue.Null()),
+					stateValue(registryAddr, "name", knownvalue.Null()),
+					stateValue(registryAddr, "description", knownvalue.Null()),
 				},
 				Check: e.checkRegistryAPI(registryAddr, func(r ranchersim.Registry) error {
 					if r.Name != nil || r.Description != nil {
-						return fmt.Errorf("name %v and description %v are still set in the API", deref(r.Name), deref(r.Description))
+						return fmt.Errorf("name %v and description %v are still set in the API", quoted(r.Name), quoted(r.Description))
 					}
 					return nil
 				}),
@@ -164,7 +153,7 @@ func TestAccRegistry_updateInPlace(t *testing.T) {
 				Config:            config(`"three"`, `"third"`),
 				ConfigPlanChecks:  planUpdate(registryAddr, "description", knownvalue.StringExact("third")),
 				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(registryAddr, tfjsonpath.New("id"))},
-				Check:             apiField("name", func(r ranchersim.Registry) *string { return r.Name }, "three"),
+				Check:             registryField("name", func(r ranchersim.Registry) *string { return r.Name }, "three"),
 			},
 		},
 	})
@@ -187,14 +176,14 @@ resource "rancher_registry" "test" {
 	replaced := planAction(registryAddr, plancheck.ResourceActionReplace)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.checkRegistriesRemoved(testProject, "1a6"),
+		CheckDestroy:             e.checkDestroyed(registries, testProject, keysStaging),
 		Steps: []resource.TestStep{
 			{Config: config(testProject, "a.example.com"), Check: captureID(registryAddr, &id)},
 			{
 				Config:           config(testProject, "b.example.com"),
 				ConfigPlanChecks: replaced,
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(registryAddr, tfjsonpath.New("server_address"), knownvalue.StringExact("b.example.com")),
+					stateValue(registryAddr, "server_address", knownvalue.StringExact("b.example.com")),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					e.checkReplaced(registryAddr, &id, "purged"),
@@ -211,7 +200,7 @@ resource "rancher_registry" "test" {
 				Config:           config("1a6", "b.example.com"),
 				ConfigPlanChecks: replaced,
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(registryAddr, tfjsonpath.New("project_id"), knownvalue.StringExact("1a6")),
+					stateValue(registryAddr, "project_id", knownvalue.StringExact("1a6")),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					e.checkReplaced(registryAddr, &id, "purged"),
@@ -241,13 +230,13 @@ func TestAccRegistry_active(t *testing.T) {
 	}
 	stateIs := func(state string) []statecheck.StateCheck {
 		return []statecheck.StateCheck{
-			statecheck.ExpectKnownValue(registryAddr, tfjsonpath.New("active"), knownvalue.Bool(state == "active")),
-			statecheck.ExpectKnownValue(registryAddr, tfjsonpath.New("state"), knownvalue.StringExact(state)),
+			stateValue(registryAddr, "active", knownvalue.Bool(state == "active")),
+			stateValue(registryAddr, "state", knownvalue.StringExact(state)),
 		}
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.checkRegistriesRemoved(),
+		CheckDestroy:             e.checkDestroyed(registries),
 		Steps: []resource.TestStep{
 			{
 				Config:            config("active = false"),
@@ -265,7 +254,7 @@ func TestAccRegistry_active(t *testing.T) {
 				PreConfig:        func() { e.act(t, id, "deactivate", "inactive") },
 				Config:           config(""),
 				ConfigPlanChecks: updateTo(true),
-				ConfigStateChecks: append(stateIs("active"), statecheck.ExpectKnownValue(registryAddr, tfjsonpath.New("id"), knownvalue.StringFunc(func(v string) error {
+				ConfigStateChecks: append(stateIs("active"), stateValue(registryAddr, "id", knownvalue.StringFunc(func(v string) error {
 					if v != id {
 						return fmt.Errorf("id changed from %s to %s", id, v)
 					}
@@ -284,7 +273,7 @@ func TestAccRegistry_disappears(t *testing.T) {
 	recreated := planAction(registryAddr, plancheck.ResourceActionCreate)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.checkRegistriesRemoved(),
+		CheckDestroy:             e.checkDestroyed(registries),
 		Steps: []resource.TestStep{
 			{Config: config, Check: captureID(registryAddr, &id)},
 			{
@@ -324,7 +313,7 @@ func TestAccRegistry_disappears(t *testing.T) {
 				Config:           config,
 				ConfigPlanChecks: recreated,
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(registryAddr, tfjsonpath.New("state"), knownvalue.StringExact("active")),
+					stateValue(registryAddr, "state", knownvalue.StringExact("active")),
 				},
 				Check: e.registryAPIState(registryAddr, "active"),
 			},
@@ -341,7 +330,7 @@ func TestAccRegistry_import(t *testing.T) {
 `)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.checkRegistriesRemoved(),
+		CheckDestroy:             e.checkDestroyed(registries),
 		Steps: []resource.TestStep{
 			{Config: config},
 			{
@@ -419,7 +408,7 @@ func TestAccRegistry_badInput(t *testing.T) {
 func TestAccRegistry_duplicateServerAddress(t *testing.T) {
 	e := newTestEnv(t)
 	// Made outside Terraform; Cattle compares addresses without regard to case.
-	existing := e.registry(t, "REGISTRY.example.com")
+	existing := e.registry(t, testProject, "REGISTRY.example.com")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
@@ -459,7 +448,7 @@ resource "rancher_registry" "deactivated" {
 	var deactivatedID string
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.checkRegistriesRemoved(),
+		CheckDestroy:             e.checkDestroyed(registries),
 		Steps: []resource.TestStep{
 			{
 				Config: config,
@@ -483,7 +472,7 @@ func TestAccRegistry_failedTransition(t *testing.T) {
 	e := newTestEnv(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.checkRegistriesRemoved(),
+		CheckDestroy:             e.checkDestroyed(registries),
 		Steps: []resource.TestStep{
 			{
 				PreConfig:   func() { e.sim.FailNextTransition("", "storage pool agent refused the registry") },
@@ -515,7 +504,7 @@ func TestAccRegistry_recreateSameAddress(t *testing.T) {
 	config := e.registryConfig(`  server_address = "registry.example.com"`)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.checkRegistriesRemoved(),
+		CheckDestroy:             e.checkDestroyed(registries),
 		Steps: []resource.TestStep{
 			{Config: config},
 			{Config: config, Destroy: true},

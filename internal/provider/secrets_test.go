@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -30,7 +29,7 @@ func TestAccRegistryCredential_secretsNotLogged(t *testing.T) {
 
 	const first, second = "pw-leak-check-A1b2C3", "pw-leak-check-D4e5F6"
 	e := newTestEnv(t)
-	reg := e.registry(t, "registry.example.com")
+	reg := e.registry(t, testProject, "registry.example.com")
 	// The secrets reach Terraform the way they do in CI, through the
 	// environment: the test framework itself logs configuration text.
 	t.Setenv(envURL, e.url)
@@ -38,9 +37,7 @@ func TestAccRegistryCredential_secretsNotLogged(t *testing.T) {
 	t.Setenv(envSecretKey, testSecretKey)
 	t.Setenv("TF_VAR_registry_password", first)
 	config := func() string {
-		return fmt.Sprintf(`
-provider "rancher" {}
-
+		return providerConfig{}.String() + fmt.Sprintf(`
 variable "registry_password" {
   type      = string
   sensitive = true
@@ -56,7 +53,7 @@ resource "rancher_registry_credential" "test" {
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.checkCredentialsRemoved(),
+		CheckDestroy:             e.checkDestroyed(credentials),
 		Steps: []resource.TestStep{
 			{Config: config()},
 			{
@@ -115,24 +112,14 @@ resource "rancher_registry_credential" "test" {
 // (provider lines included) and the state file must hold neither the
 // password nor the secret key.
 func TestAccRegistryCredential_writeOnlySecretNowhere(t *testing.T) {
-	if os.Getenv(resource.EnvTfAcc) == "" {
-		t.Skipf("acceptance test: set %s=1 to run it", resource.EnvTfAcc)
-	}
-	tf := terraformPath(t)
-	if out, err := exec.Command(tf, "version").Output(); err != nil || !writeOnlySupported(string(out)) {
-		t.Skipf("write-only attributes need Terraform or OpenTofu 1.11 or later (%s)", strings.TrimSpace(string(out)))
-	}
+	w := newCLIWorkdir(t)
+	w.skipBelow("1.11.0", "write-only attributes (and ephemeral variables)")
 	const first, second = "wo-nowhere-Q1w2E3", "wo-nowhere-R4t5Y6"
 	e := newTestEnv(t)
-	reg := e.registry(t, "registry.example.com")
+	reg := e.registry(t, testProject, "registry.example.com")
 
-	dir := t.TempDir()
-	cliConfig := devOverridesConfig(t, dir)
-	work := filepath.Join(dir, "work")
 	config := func(version int) string {
-		return cliRequiredProviders + fmt.Sprintf(`
-provider "rancher" {}
-
+		return cliRequiredProviders + providerConfig{}.String() + fmt.Sprintf(`
 variable "password" {
   type      = string
   sensitive = true
@@ -149,25 +136,19 @@ resource "rancher_registry_credential" "test" {
 `, reg, version)
 	}
 	var output strings.Builder
-	logFile := filepath.Join(dir, "trace.log")
+	logFile := filepath.Join(t.TempDir(), "trace.log")
+	w.env = append(w.env, "TF_LOG=trace", "TF_LOG_PATH="+logFile,
+		envURL+"="+e.url, envAccessKey+"="+testAccessKey, envSecretKey+"="+testSecretKey)
 	run := func(password string, args ...string) {
 		t.Helper()
-		cmd := exec.Command(tf, args...)
-		cmd.Dir = work
-		cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+cliConfig, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1",
-			"TF_LOG=trace", "TF_LOG_PATH="+logFile,
-			envURL+"="+e.url, envAccessKey+"="+testAccessKey, envSecretKey+"="+testSecretKey, "TF_VAR_password="+password)
-		out, err := cmd.CombinedOutput()
-		output.Write(out)
-		if err != nil {
-			t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, out)
-		}
+		w.env = append(w.env, "TF_VAR_password="+password)
+		output.WriteString(w.run(args...))
 	}
-	writeFile(t, filepath.Join(work, "main.tf"), config(1))
+	w.write("main.tf", config(1))
 	run(first, "init", "-input=false", "-no-color")
 	run(first, "apply", "-input=false", "-no-color", "-auto-approve")
 	run(first, "plan", "-input=false", "-no-color", "-detailed-exitcode")
-	writeFile(t, filepath.Join(work, "main.tf"), config(2))
+	w.write("main.tf", config(2))
 	run(second, "apply", "-input=false", "-no-color", "-auto-approve")
 	c := e.sim.Credentials(testProject)
 	if len(c) != 1 || !strPtrEq(c[0].SecretValue, second) {
@@ -175,7 +156,7 @@ resource "rancher_registry_credential" "test" {
 	}
 	run(second, "state", "rm", "rancher_registry_credential.test")
 	run(second, "import", "-input=false", "-no-color", "rancher_registry_credential.test", testProject+"/"+c[0].ID)
-	state, err := os.ReadFile(filepath.Join(work, "terraform.tfstate"))
+	state, err := os.ReadFile(filepath.Join(w.dir, "terraform.tfstate"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,23 +181,4 @@ resource "rancher_registry_credential" "test" {
 			}
 		}
 	}
-}
-
-// writeOnlySupported reads `terraform version` (or `tofu version`) output:
-// write-only attributes (and ephemeral variables) need Terraform 1.11 or
-// OpenTofu 1.11 or later. OpenTofu may print warnings about its CLI
-// configuration before the version line.
-func writeOnlySupported(version string) bool {
-	for _, line := range strings.Split(version, "\n") {
-		for _, name := range []string{"Terraform v", "OpenTofu v"} {
-			if rest, ok := strings.CutPrefix(line, name); ok {
-				var major, minor int
-				if _, err := fmt.Sscanf(rest, "%d.%d", &major, &minor); err != nil {
-					return false
-				}
-				return major > 1 || (major == 1 && minor >= 11)
-			}
-		}
-	}
-	return false
 }

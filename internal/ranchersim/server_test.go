@@ -37,6 +37,40 @@ func TestGoAPI(t *testing.T) {
 		}
 		expectError(t, newClient(t, base).get("/v1"), 401, "Unauthorized", "")
 	})
+	t.Run("CreateRegistry and CreateCredential", func(t *testing.T) {
+		s, base := NewTestServer(t, Options{TransitionDelay: time.Hour})
+		c := newClient(t, base).as(DefaultAccessKey, DefaultSecretKey)
+		reg, err := s.CreateRegistry("1a5", "r.example.com", RegistryFields{Name: "r"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		id, err := s.CreateCredential("1a5", reg, CredentialFields{Email: "me@example.com", PublicValue: "me", SecretValue: "pw"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Active at once, whatever the transition delay, and served as any.
+		r := c.get(cred + "/" + id)
+		if r.status != 200 || r.body["state"] != "active" || r.body["registryId"] != reg || r.body["email"] != "me@example.com" ||
+			r.body["publicValue"] != "me" || r.body["name"] != nil {
+			t.Fatalf("%s", r.raw)
+		}
+		if got, _ := s.Registry(reg); got.State != "active" || got.Name == nil || *got.Name != "r" || got.Description != nil {
+			t.Fatalf("%+v", got)
+		}
+		var ae *APIError
+		if _, err := s.CreateCredential("1a5", "1sp999", CredentialFields{Email: "x"}); !errors.As(err, &ae) || ae.Code != "InvalidReference" {
+			t.Fatalf("%v", err)
+		}
+		if _, err := s.CreateCredential("1a5", reg, CredentialFields{}); !errors.As(err, &ae) || ae.Code != "MissingRequired" || ae.FieldName != "email" {
+			t.Fatalf("%v", err)
+		}
+		if _, err := s.CreateCredential("1a9", reg, CredentialFields{Email: "x"}); !errors.As(err, &ae) || ae.Status != 403 {
+			t.Fatalf("%v", err)
+		}
+		if _, err := s.CreateRegistry("1a5", "R.example.com"); !errors.As(err, &ae) || ae.Code != "ServerAddressUsed" {
+			t.Fatalf("%v", err)
+		}
+	})
 	t.Run("FailNextTransition on create", func(t *testing.T) {
 		s, c := fixture(t, Options{})
 		s.FailNextTransition("", "registry unreachable")

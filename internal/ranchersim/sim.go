@@ -19,7 +19,7 @@
 //     (§15).
 //
 // A Server is an http.Handler and is safe for concurrent use. Its Go API
-// (CreateRegistry, Act, Delete, AddProject, AddAccountKey, FailNextTransition,
+// (CreateRegistry, CreateCredential, Act, Delete, AddProject, AddAccountKey, FailNextTransition,
 // Received, Stats, …) sets up and inspects its state out of band.
 //
 // Defaults (Options zero values):
@@ -205,7 +205,7 @@ type Registry struct {
 }
 
 // APIError is the error returned by the out-of-band methods (Act, Delete,
-// CreateRegistry); it carries what the API would have answered.
+// CreateRegistry, CreateCredential); it carries what the API would have answered.
 type APIError struct {
 	Status    int
 	Code      string
@@ -232,9 +232,16 @@ func validationError(code, field string) *APIError {
 	return &APIError{Status: 422, Code: code, FieldName: field}
 }
 
+// RegistryFields are the optional fields of a registry made out of band;
+// an empty string leaves the field null.
+type RegistryFields struct {
+	Name, Description string
+}
+
 // CreateRegistry creates a registry out of band, immediately active, and
-// returns its id. A duplicate serverAddress gives the API's error.
-func (s *Server) CreateRegistry(projectID, serverAddress string) (string, error) {
+// returns its id. A duplicate serverAddress gives the API's error; at most
+// one RegistryFields names and describes it.
+func (s *Server) CreateRegistry(projectID, serverAddress string, fields ...RegistryFields) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	projectID = strings.ToLower(projectID)
@@ -244,13 +251,68 @@ func (s *Server) CreateRegistry(projectID, serverAddress string) (string, error)
 	if serverAddress == "" {
 		return "", validationError("MissingRequired", "serverAddress")
 	}
+	var f RegistryFields
+	if len(fields) > 0 {
+		f = fields[0]
+	}
+	vals := map[string]*string{"name": orNull(f.Name), "description": orNull(f.Description)}
+	if err := checkMax(vals, registryMax); err != nil {
+		return "", err
+	}
 	if s.serverAddressUsed(projectID, serverAddress) {
 		return "", errServerAddress
 	}
 	o := s.newObject(typeRegistry, projectID)
 	o.serverAddress = serverAddress
+	o.name, o.description = vals["name"], vals["description"]
 	o.state = "active"
 	return o.id, nil
+}
+
+// CredentialFields are the fields of a credential made out of band; an
+// empty string leaves a nullable field null. Email is required.
+type CredentialFields struct {
+	Email, Name, Description, PublicValue, SecretValue string
+}
+
+// CreateCredential creates a credential out of band on a registry of the
+// project, immediately active, as someone in the Rancher UI would, and
+// returns its id. A registry not in the project, an empty Email or a field
+// over its length gives the API's error (README §6).
+func (s *Server) CreateCredential(projectID, registryID string, f CredentialFields) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	projectID = strings.ToLower(projectID)
+	if p, ok := s.accounts[projectID]; !ok || p.state != "active" {
+		return "", errForbidden
+	}
+	reg := s.resolveRegistry(projectID, registryID)
+	if reg == nil {
+		return "", validationError("InvalidReference", "registryId")
+	}
+	if f.Email == "" {
+		return "", validationError("MissingRequired", "email")
+	}
+	vals := map[string]*string{"name": orNull(f.Name), "description": orNull(f.Description),
+		"publicValue": orNull(f.PublicValue), "secretValue": orNull(f.SecretValue)}
+	if err := checkMax(vals, credentialMax); err != nil {
+		return "", err
+	}
+	o := s.newObject(typeCredential, projectID)
+	o.registryID = reg.id
+	o.email = f.Email
+	o.name, o.description = vals["name"], vals["description"]
+	o.publicValue, o.secretValue = vals["publicValue"], vals["secretValue"]
+	o.state = "active"
+	return o.id, nil
+}
+
+// orNull is v, or nil (JSON null) for "".
+func orNull(v string) *string {
+	if v == "" {
+		return nil
+	}
+	return &v
 }
 
 // Credential returns a snapshot of a credential, whatever its state.

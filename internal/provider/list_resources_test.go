@@ -34,27 +34,19 @@ func newQueryWorld(t *testing.T) *queryWorld {
 	t.Helper()
 	e := newTestEnv(t)
 	w := &queryWorld{e: e, providerBlock: e.stagingAccount(keysAccountKey, keysAccountSK),
-		hub: e.registry(t, "hub.example.com"), internal: e.registry(t, "internal.example.com")}
-	var err error
-	if w.staging, err = e.sim.CreateRegistry(keysStaging, "staging.example.com"); err != nil {
-		t.Fatal(err)
-	}
-	account := e.apiClient(t, keysAccountKey, keysAccountSK)
+		hub: e.registry(t, testProject, "hub.example.com"), internal: e.registry(t, testProject, "internal.example.com"),
+		staging: e.registry(t, keysStaging, "staging.example.com")}
 	for i := range 3 {
-		w.hubCreds = append(w.hubCreds, makeCredential(t, account, testProject, w.hub, fmt.Sprint("hub-", i)))
+		w.hubCreds = append(w.hubCreds, e.credential(t, testProject, w.hub, named(fmt.Sprint("hub-", i))))
 	}
 	for i := range 2 {
-		w.internalCreds = append(w.internalCreds, makeCredential(t, account, testProject, w.internal, fmt.Sprint("internal-", i)))
+		w.internalCreds = append(w.internalCreds, e.credential(t, testProject, w.internal, named(fmt.Sprint("internal-", i))))
 	}
 	w.inactiveCred = w.hubCreds[2]
 	e.act(t, w.inactiveCred, "deactivate", "inactive")
-	w.stagingCred = makeCredential(t, account, keysStaging, w.staging, "staging")
+	w.stagingCred = e.credential(t, keysStaging, w.staging, named("staging"))
 	return w
 }
-
-// provider is the provider block for the account key, with the default
-// environment as its project.
-func (w *queryWorld) provider() string { return w.providerBlock }
 
 // queryTest runs query steps. The first step writes the provider block;
 // each query step adds its list blocks beside it.
@@ -63,12 +55,8 @@ func (w *queryWorld) queryTest(t *testing.T, steps ...resource.TestStep) {
 	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
 		ProtoV6ProviderFactories: testProviderFactories,
-		Steps:                    append([]resource.TestStep{{Config: w.provider()}}, steps...),
+		Steps:                    append([]resource.TestStep{{Config: w.providerBlock}}, steps...),
 	})
-}
-
-func identityOf(projectID, id string) map[string]knownvalue.Check {
-	return map[string]knownvalue.Check{"project_id": knownvalue.StringExact(projectID), "id": knownvalue.StringExact(id)}
 }
 
 func TestAccRegistryCredentialList_query(t *testing.T) {
@@ -167,6 +155,73 @@ list "rancher_registry_credential" "first_two" {
 	)
 }
 
+func TestAccRegistryList_query(t *testing.T) {
+	w := newQueryWorld(t)
+	w.e.act(t, w.internal, "deactivate", "inactive")
+	w.queryTest(t,
+		resource.TestStep{
+			Query: true,
+			Config: fmt.Sprintf(`
+list "rancher_registry" "all" {
+  provider         = rancher
+  include_resource = true
+}
+
+list "rancher_registry" "by_address" {
+  provider = rancher
+  config {
+    server_address = "hub.example.com"
+  }
+}
+
+list "rancher_registry" "active" {
+  provider = rancher
+  config {
+    active = true
+  }
+}
+
+list "rancher_registry" "inactive_by_state" {
+  provider = rancher
+  config {
+    state = "inactive"
+  }
+}
+
+list "rancher_registry" "staging" {
+  provider = rancher
+  config {
+    project_id = %q
+  }
+}
+`, keysStaging),
+			QueryResultChecks: []querycheck.QueryResultCheck{
+				querycheck.ExpectLength("rancher_registry.all", 2),
+				querycheck.ExpectResourceDisplayName("rancher_registry.all",
+					queryfilter.ByResourceIdentity(identityOf(testProject, w.hub)),
+					knownvalue.StringExact(w.hub+": hub.example.com (active)")),
+				querycheck.ExpectResourceKnownValues("rancher_registry.all",
+					queryfilter.ByResourceIdentity(identityOf(testProject, w.internal)),
+					[]querycheck.KnownValueCheck{
+						{Path: tfjsonpath.New("id"), KnownValue: knownvalue.StringExact(w.internal)},
+						{Path: tfjsonpath.New("project_id"), KnownValue: knownvalue.StringExact(testProject)},
+						{Path: tfjsonpath.New("server_address"), KnownValue: knownvalue.StringExact("internal.example.com")},
+						{Path: tfjsonpath.New("active"), KnownValue: knownvalue.Bool(false)},
+						{Path: tfjsonpath.New("state"), KnownValue: knownvalue.StringExact("inactive")},
+					}),
+				querycheck.ExpectLength("rancher_registry.by_address", 1),
+				querycheck.ExpectIdentity("rancher_registry.by_address", identityOf(testProject, w.hub)),
+				querycheck.ExpectLength("rancher_registry.active", 1),
+				querycheck.ExpectIdentity("rancher_registry.active", identityOf(testProject, w.hub)),
+				querycheck.ExpectLength("rancher_registry.inactive_by_state", 1),
+				querycheck.ExpectIdentity("rancher_registry.inactive_by_state", identityOf(testProject, w.internal)),
+				querycheck.ExpectLength("rancher_registry.staging", 1),
+				querycheck.ExpectIdentity("rancher_registry.staging", identityOf(keysStaging, w.staging)),
+			},
+		},
+	)
+}
+
 // TestAccRegistryCredentialList_errors: a project the key cannot reach, and
 // a filter value that is not valid, are errors that say what to fix.
 func TestAccRegistryCredentialList_errors(t *testing.T) {
@@ -210,8 +265,7 @@ func TestAccQuery_adoptEnvironment(t *testing.T) {
 	w := newCLIWorkdir(t)
 	w.skipBelow("1.14.0", "terraform query")
 	world := newQueryWorld(t)
-	writeFile(t, filepath.Join(w.dir, "main.tf"), cliRequiredProviders+world.provider())
-	writeFile(t, filepath.Join(w.dir, "adopt.tfquery.hcl"), `
+	w.write("adopt.tfquery.hcl", `
 list "rancher_registry" "all" {
   provider = rancher
   limit    = 1000
@@ -222,7 +276,7 @@ list "rancher_registry_credential" "all" {
   limit    = 1000
 }
 `)
-	w.run("init", "-input=false", "-no-color")
+	w.initWith(cliRequiredProviders + world.providerBlock)
 	w.run("query", "-no-color", "-generate-config-out=generated.tf")
 	b, err := os.ReadFile(filepath.Join(w.dir, "generated.tf"))
 	if err != nil {
@@ -262,7 +316,7 @@ list "rancher_registry_credential" "all" {
 	}
 	w.run("apply", "-input=false", "-no-color", "tfplan")
 	w.expectNoChanges()
-	checkIdentitiesMatchState(t, w, w.run("show", "-json"))
+	w.checkIdentitiesMatchState()
 	if n := len(world.e.sim.Credentials(testProject)); n != 5 {
 		t.Errorf("%d credentials in Rancher after adoption, want the same 5", n)
 	}

@@ -8,7 +8,6 @@ import (
 	"maps"
 	"regexp"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -16,10 +15,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
-
-const credentialDataAddr = "data.rancher_registry_credential.test"
 
 // dataSourceChecks checks every attribute of the data source ds at addr:
 // want holds a check for each attribute of its schema.
@@ -35,12 +33,6 @@ func dataSourceChecks(ds datasource.DataSource, addr string, want map[string]kno
 		checks = append(checks, statecheck.ExpectKnownValue(addr, tfjsonpath.New(attr), check))
 	}
 	return checks
-}
-
-// messageRegexp matches text as Terraform prints it: literally, except that
-// Terraform wraps long lines, so any run of spaces may be a line break.
-func messageRegexp(text string) *regexp.Regexp {
-	return regexp.MustCompile(strings.Join(strings.Fields(regexp.QuoteMeta(text)), `\s+`))
 }
 
 func TestAccDataSourceRegistryCredential_byID(t *testing.T) {
@@ -70,7 +62,7 @@ data "rancher_registry_credential" "explicit_project" {
 `
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.checkCredentialsRemoved(),
+		CheckDestroy:             e.checkDestroyed(credentials),
 		Steps: []resource.TestStep{
 			{
 				Config: config,
@@ -88,7 +80,7 @@ data "rancher_registry_credential" "explicit_project" {
 					statecheck.CompareValuePairs(credentialDataAddr, tfjsonpath.New("id"), credentialAddr, tfjsonpath.New("id"), compare.ValuesSame()),
 					statecheck.CompareValuePairs(credentialDataAddr, tfjsonpath.New("registry_id"), "rancher_registry.test", tfjsonpath.New("id"), compare.ValuesSame()),
 					statecheck.CompareValuePairs("data.rancher_registry_credential.explicit_project", tfjsonpath.New("id"), credentialAddr, tfjsonpath.New("id"), compare.ValuesSame()),
-					statecheck.ExpectKnownValue("data.rancher_registry_credential.explicit_project", tfjsonpath.New("project_id"), knownvalue.StringExact(testProject)),
+					stateValue("data.rancher_registry_credential.explicit_project", "project_id", knownvalue.StringExact(testProject)),
 				),
 			},
 		},
@@ -139,7 +131,7 @@ data "rancher_registry_credential" "b" {
 `
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy:             e.checkCredentialsRemoved(),
+		CheckDestroy:             e.checkDestroyed(credentials),
 		Steps: []resource.TestStep{
 			{
 				Config: config,
@@ -157,9 +149,9 @@ data "rancher_registry_credential" "b" {
 					statecheck.CompareValuePairs(credentialDataAddr, tfjsonpath.New("id"), "rancher_registry_credential.a_ci", tfjsonpath.New("id"), compare.ValuesSame()),
 					statecheck.CompareValuePairs(credentialDataAddr, tfjsonpath.New("registry_id"), "rancher_registry.a", tfjsonpath.New("id"), compare.ValuesSame()),
 					statecheck.CompareValuePairs("data.rancher_registry_credential.b", tfjsonpath.New("id"), "rancher_registry_credential.b_ci", tfjsonpath.New("id"), compare.ValuesSame()),
-					statecheck.ExpectKnownValue("data.rancher_registry_credential.b", tfjsonpath.New("email"), knownvalue.StringExact("b-ci@example.com")),
-					statecheck.ExpectKnownValue("data.rancher_registry_credential.b", tfjsonpath.New("active"), knownvalue.Bool(false)),
-					statecheck.ExpectKnownValue("data.rancher_registry_credential.b", tfjsonpath.New("state"), knownvalue.StringExact("inactive")),
+					stateValue("data.rancher_registry_credential.b", "email", knownvalue.StringExact("b-ci@example.com")),
+					stateValue("data.rancher_registry_credential.b", "active", knownvalue.Bool(false)),
+					stateValue("data.rancher_registry_credential.b", "state", knownvalue.StringExact("inactive")),
 				),
 			},
 		},
@@ -171,11 +163,8 @@ func TestAccDataSourceRegistryCredential_otherProject(t *testing.T) {
 	// An account key that is a member of two projects; the provider's
 	// project is 1a5, the credential lives in 1a6.
 	provider := e.stagingAccount("ACCOUNTKEY0000000003", "account-secret-3")
-	reg, err := e.sim.CreateRegistry("1a6", "registry.example.com")
-	if err != nil {
-		t.Fatal(err)
-	}
-	id := makeCredential(t, e.apiClient(t, "ACCOUNTKEY0000000003", "account-secret-3"), "1a6", reg, "staging")
+	reg := e.registry(t, keysStaging, "registry.example.com")
+	id := e.credential(t, keysStaging, reg, named("staging"))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{
@@ -203,8 +192,8 @@ data "rancher_registry_credential" "by_name" {
 					"active":       knownvalue.Bool(true),
 					"state":        knownvalue.StringExact("active"),
 				}),
-					statecheck.ExpectKnownValue("data.rancher_registry_credential.by_name", tfjsonpath.New("id"), knownvalue.StringExact(id)),
-					statecheck.ExpectKnownValue("data.rancher_registry_credential.by_name", tfjsonpath.New("project_id"), knownvalue.StringExact("1a6")),
+					stateValue("data.rancher_registry_credential.by_name", "id", knownvalue.StringExact(id)),
+					stateValue("data.rancher_registry_credential.by_name", "project_id", knownvalue.StringExact("1a6")),
 				),
 			},
 			{
@@ -224,16 +213,13 @@ data "rancher_registry_credential" "test" {
 func TestAccDataSourceRegistryCredential_errors(t *testing.T) {
 	e := newTestEnv(t)
 	e.sim.AddProject("1a6", "Staging")
-	reg := e.registry(t, "registry.example.com")
-	c := e.apiClient(t, testAccessKey, testSecretKey)
-	dup1 := makeCredential(t, c, testProject, reg, "dup")
-	dup2 := makeCredential(t, c, testProject, reg, "dup")
-	removed := makeCredential(t, c, testProject, reg, "gone")
-	if err := c.RemoveRegistryCredential(context.Background(), testProject, removed); err != nil {
-		t.Fatal(err)
-	}
+	reg := e.registry(t, testProject, "registry.example.com")
+	dup1 := e.credential(t, testProject, reg, named("dup"))
+	dup2 := e.credential(t, testProject, reg, named("dup"))
+	removed := e.credential(t, testProject, reg, named("gone"))
+	e.removeOutOfBand(t, removed)
 	step := func(body string, want *regexp.Regexp) resource.TestStep {
-		return resource.TestStep{Config: dataSourceConfig(e.providerBlock(), "rancher_registry_credential", body), ExpectError: want}
+		return resource.TestStep{Config: block(e.providerBlock(), "data", "rancher_registry_credential", body), ExpectError: want}
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
@@ -274,6 +260,187 @@ func TestAccDataSourceRegistryCredential_errors(t *testing.T) {
   name        = ""`, messageRegexp(`Attribute name string length must be between 1 and 255`)),
 			step(`  id         = "1c1"
   project_id = "default"`, messageRegexp(`Attribute project_id must be a Rancher project id such as "1a5"`)),
+		},
+	})
+}
+
+func TestAccDataSourceRegistry_byID(t *testing.T) {
+	e := newTestEnv(t)
+	config := e.providerBlock() + `
+resource "rancher_registry" "test" {
+  server_address = "registry.example.com"
+  name           = "internal"
+  description    = "Images built by CI"
+}
+
+resource "rancher_registry" "inactive" {
+  server_address = "old.example.com"
+  active         = false
+}
+
+data "rancher_registry" "test" {
+  id = rancher_registry.test.id
+}
+
+data "rancher_registry" "inactive" {
+  id         = rancher_registry.inactive.id
+  project_id = "1a5"
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		CheckDestroy:             e.checkDestroyed(registries),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: append(dataSourceChecks(NewRegistryDataSource(), registryDataAddr, map[string]knownvalue.Check{
+					"id":             knownvalue.StringRegexp(regexp.MustCompile(`^1sp[0-9]+$`)),
+					"project_id":     knownvalue.StringExact(testProject),
+					"server_address": knownvalue.StringExact("registry.example.com"),
+					"name":           knownvalue.StringExact("internal"),
+					"description":    knownvalue.StringExact("Images built by CI"),
+					"active":         knownvalue.Bool(true),
+					"state":          knownvalue.StringExact("active"),
+				}),
+					statecheck.CompareValuePairs(registryDataAddr, tfjsonpath.New("id"), "rancher_registry.test", tfjsonpath.New("id"), compare.ValuesSame()),
+				),
+			},
+			{
+				Config: config,
+				ConfigStateChecks: dataSourceChecks(NewRegistryDataSource(), "data.rancher_registry.inactive", map[string]knownvalue.Check{
+					"id":             knownvalue.StringRegexp(regexp.MustCompile(`^1sp[0-9]+$`)),
+					"project_id":     knownvalue.StringExact(testProject),
+					"server_address": knownvalue.StringExact("old.example.com"),
+					"name":           knownvalue.Null(),
+					"description":    knownvalue.Null(),
+					"active":         knownvalue.Bool(false),
+					"state":          knownvalue.StringExact("inactive"),
+				}),
+			},
+		},
+	})
+}
+
+func TestAccDataSourceRegistry_byServerAddress(t *testing.T) {
+	e := newTestEnv(t)
+	// Made outside Terraform, with its address in capitals.
+	outside := e.registry(t, testProject, "REGISTRY.example.com")
+	config := e.providerBlock() + `
+resource "rancher_registry" "test" {
+  server_address = "mirror.example.com:5000"
+  name           = "mirror"
+}
+
+data "rancher_registry" "test" {
+  server_address = rancher_registry.test.server_address
+}
+
+# Rancher compares addresses without regard to case, and so does the lookup.
+data "rancher_registry" "outside" {
+  server_address = "registry.EXAMPLE.com"
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			for _, r := range e.sim.Registries(testProject) {
+				if r.ID != outside && r.State != "purged" {
+					return fmt.Errorf("registry %s is %s after destroy, want purged", r.ID, r.State)
+				}
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: append(dataSourceChecks(NewRegistryDataSource(), registryDataAddr, map[string]knownvalue.Check{
+					"id":             knownvalue.StringRegexp(regexp.MustCompile(`^1sp[0-9]+$`)),
+					"project_id":     knownvalue.StringExact(testProject),
+					"server_address": knownvalue.StringExact("mirror.example.com:5000"),
+					"name":           knownvalue.StringExact("mirror"),
+					"description":    knownvalue.Null(),
+					"active":         knownvalue.Bool(true),
+					"state":          knownvalue.StringExact("active"),
+				}),
+					statecheck.CompareValuePairs(registryDataAddr, tfjsonpath.New("id"), "rancher_registry.test", tfjsonpath.New("id"), compare.ValuesSame()),
+					stateValue("data.rancher_registry.outside", "id", knownvalue.StringExact(outside)),
+					// The address as Rancher stores it.
+					stateValue("data.rancher_registry.outside", "server_address", knownvalue.StringExact("REGISTRY.example.com")),
+					stateValue("data.rancher_registry.outside", "state", knownvalue.StringExact("active")),
+				),
+			},
+		},
+	})
+}
+
+func TestAccDataSourceRegistry_otherProject(t *testing.T) {
+	e := newTestEnv(t)
+	provider := e.stagingAccount("ACCOUNTKEY0000000004", "account-secret-4")
+	here := e.registry(t, testProject, "registry.example.com")
+	there := e.registry(t, keysStaging, "registry.example.com")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				// The same address in two projects: project_id picks one.
+				Config: provider + fmt.Sprintf(`
+data "rancher_registry" "test" {
+  project_id     = "1a6"
+  server_address = "registry.example.com"
+}
+
+data "rancher_registry" "default_project" {
+  server_address = "registry.example.com"
+}
+
+data "rancher_registry" "by_id" {
+  project_id = "1a6"
+  id         = %q
+}
+`, there),
+				ConfigStateChecks: []statecheck.StateCheck{
+					stateValue(registryDataAddr, "id", knownvalue.StringExact(there)),
+					stateValue(registryDataAddr, "project_id", knownvalue.StringExact("1a6")),
+					stateValue("data.rancher_registry.default_project", "id", knownvalue.StringExact(here)),
+					stateValue("data.rancher_registry.default_project", "project_id", knownvalue.StringExact(testProject)),
+					stateValue("data.rancher_registry.by_id", "id", knownvalue.StringExact(there)),
+					stateValue("data.rancher_registry.by_id", "project_id", knownvalue.StringExact("1a6")),
+				},
+			},
+		},
+	})
+}
+
+func TestAccDataSourceRegistry_errors(t *testing.T) {
+	e := newTestEnv(t)
+	e.sim.AddProject("1a6", "Staging")
+	removed := e.registry(t, testProject, "removed.example.com")
+	e.removeOutOfBand(t, removed)
+	step := func(body string, want *regexp.Regexp) resource.TestStep {
+		return resource.TestStep{Config: block(e.providerBlock(), "data", "rancher_registry", body), ExpectError: want}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{
+			step(`  server_address = "nowhere.example.com"`,
+				messageRegexp(`There is no registry with server address "nowhere.example.com" in project 1a5.`)),
+			step(fmt.Sprintf(`  id = %q`, removed),
+				messageRegexp(fmt.Sprintf(`Registry %s in project 1a5 is removed (state "removed"): it no longer exists for Rancher.`, removed))),
+			// A removed registry is not found by its address either.
+			step(`  server_address = "removed.example.com"`,
+				messageRegexp(`There is no registry with server address "removed.example.com" in project 1a5.`)),
+			step(`  id = "1sp999"`,
+				messageRegexp(`There is no registry with id 1sp999 in project 1a5 (Rancher answered 404 Not Found).`)),
+			step(`  id         = "1sp1"
+  project_id = "1a6"`,
+				messageRegexp(`These API keys cannot reach project 1a6 (403 Forbidden).`)),
+			step(``, messageRegexp(`Exactly one of these attributes must be configured: [id,server_address]`)),
+			step(`  id             = "1sp1"
+  server_address = "registry.example.com"`, messageRegexp(`Exactly one of these attributes must be configured: [id,server_address]`)),
+			step(`  id = "registry.example.com"`, messageRegexp(`Attribute id must be a Rancher registry id such as "1sp3"`)),
+			step(`  server_address = ""`, messageRegexp(`Attribute server_address string length must be between 1 and 255`)),
+			step(`  server_address = "registry.example.com"
+  project_id     = "default"`, messageRegexp(`Attribute project_id must be a Rancher project id such as "1a5"`)),
 		},
 	})
 }
