@@ -490,3 +490,20 @@ func (w *cliWorkdir) checkIdentitiesMatchState() {
 		w.t.Error("no resources in state")
 	}
 }
+
+// planDiagnostics plans and returns the plan's diagnostics whose summary is
+// summary; the plan must succeed.
+func (w *cliWorkdir) planDiagnostics(summary string) []cliDiagnostic {
+	w.t.Helper()
+	diags, _, out, err := w.planJSON()
+	if err != nil {
+		w.t.Fatalf("plan: %v\n%s", err, out)
+	}
+	var found []cliDiagnostic
+	for _, d := range diags {
+		if d.Summary == summary {
+			found = append(found, d)
+		}
+	}
+	return found
+}

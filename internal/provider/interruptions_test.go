@@ -463,27 +463,14 @@ func TestAccInterrupt_shadowedCredential(t *testing.T) {
 	older := e.credential(t, testProject, reg, named("by-hand"))
 	w := newCLIWorkdir(t).initWith(credentialsConfig(e.providerBlock(), reg, 1, ""))
 
-	shadowWarnings := func() []cliDiagnostic {
-		diags, _, out, err := w.planJSON()
-		if err != nil {
-			t.Fatalf("plan: %v\n%s", err, out)
-		}
-		var found []cliDiagnostic
-		for _, d := range diags {
-			if d.Summary == shadowedCredential {
-				found = append(found, d)
-			}
-		}
-		return found
-	}
-	found := shadowWarnings()
+	found := w.planDiagnostics(shadowedCredential)
 	if len(found) != 1 || found[0].Severity != "warning" || found[0].Address != "rancher_registry_credential.many[0]" ||
 		!strings.Contains(found[0].Detail, "active credential "+older+" (user \"by-hand\", name \"by-hand\")") ||
 		!strings.Contains(found[0].Detail, "lowest id") {
 		t.Fatalf("plan with an older active credential %s: %+v", older, found)
 	}
 	e.act(t, older, "deactivate", "inactive")
-	if found := shadowWarnings(); len(found) != 0 {
+	if found := w.planDiagnostics(shadowedCredential); len(found) != 0 {
 		t.Fatalf("plan once %s is inactive still warns: %+v", older, found)
 	}
 }

@@ -168,9 +168,11 @@ var (
 	credentialRemoval = removal{"registry credential", (*rancher.Client).RegistryCredentialProject, (*rancher.Client).RemoveRegistryCredential}
 )
 
-// createFailed reports a create that Rancher accepted but whose object did
+// saveCreated ends a create that Rancher accepted: model (a pointer to the
+// resource's model, holding the object as Rancher last reported it) goes to
+// the response, with the object's identity, unless err says the object did
 // not become ready: its wait failed, timed out, or ran out of grace after a
-// stop. save puts the object, as far as it got, in the response.
+// stop.
 //
 // Terraform before 1.16 keeps such an object as tainted, and the next apply
 // replaces it. Terraform 1.16 and later crash when several creates fail that
@@ -179,19 +181,28 @@ var (
 // returned, and the object is removed, as its replacement would have done.
 // An object whose grace period ran out, or that cannot be removed, is left
 // in Rancher for the next plan to name, with the import block that adopts it.
-func (d *providerData) createFailed(op context.Context, k removal, projectID, id string, err error, save func() diag.Diagnostics, diags *diag.Diagnostics) {
-	summary := fmt.Sprintf("%s %s did not become ready", capitalized(k.what), id)
-	addAPIError(diags, summary, graceOverError(op, err), projectID, fieldAttribute)
-	if d.keepsFailedCreates() {
-		diags.Append(save()...)
+func (d *providerData) saveCreated(ctx, op context.Context, k removal, resp *resource.CreateResponse, model any, projectID, id types.String, err error) {
+	save := func() {
+		resp.Diagnostics.Append(resp.State.Set(ctx, model)...)
+		resp.Diagnostics.Append(recordObject(ctx, resp.Identity, resp.Private, projectID, id)...)
+	}
+	if err == nil {
+		save()
 		return
 	}
-	object := fmt.Sprintf("%s %s/%s", k.what, projectID, id)
+	diags := &resp.Diagnostics
+	summary := fmt.Sprintf("%s %s did not become ready", capitalized(k.what), id.ValueString())
+	addAPIError(diags, summary, graceOverError(op, err), projectID.ValueString(), fieldAttribute)
+	if d.keepsFailedCreates() {
+		save()
+		return
+	}
+	object := fmt.Sprintf("%s %s/%s", k.what, projectID.ValueString(), id.ValueString())
 	why := "Terraform " + d.terraformVersion + " cannot keep an object whose create failed as tainted without risking its state file when several creates fail at once"
 	if !stoppedOut(op) {
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(op), failedCreateCleanupTimeout)
+		cleanup, cancel := context.WithTimeout(context.WithoutCancel(op), failedCreateCleanupTimeout)
 		defer cancel()
-		removeErr := k.remove(d.client, ctx, projectID, id)
+		removeErr := k.remove(d.client, cleanup, projectID.ValueString(), id.ValueString())
 		if removeErr == nil {
 			diags.AddWarning(fmt.Sprintf("%s removed", capitalized(object)),
 				why+", so the provider removed it from Rancher, as replacing it would have done. The next apply creates it again.")

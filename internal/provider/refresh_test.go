@@ -60,14 +60,22 @@ func TestRefreshLists_concurrentReadsShareOneList(t *testing.T) {
 	}
 }
 
-func TestRefreshLists_neverDropOnTheListsWord(t *testing.T) {
-	e := newTestEnv(t)
-	reg := e.registry(t, testProject, hubAddress)
-	listed := e.credential(t, testProject, reg, named("listed"))
-	d := refreshData(t, e)
-	if _, list, _, err := d.readCredential(context.Background(), testProject, reg, listed); err != nil || list == nil {
-		t.Fatalf("first read: list %t, %v", list != nil, err)
+// listedCredential makes a credential named name on a registry and reads
+// it once, as a Read does: from a new list.
+func listedCredential(t *testing.T, name string) (e *testEnv, d *providerData, reg, id string) {
+	t.Helper()
+	e = newTestEnv(t)
+	reg = e.registry(t, testProject, hubAddress)
+	id = e.credential(t, testProject, reg, named(name))
+	d = refreshData(t, e)
+	if cred, list, _, err := d.readCredential(context.Background(), testProject, reg, id); err != nil || list == nil || derefString(cred.Name) != name {
+		t.Fatalf("first read: %+v, list %t, %v", cred, list != nil, err)
 	}
+	return e, d, reg, id
+}
+
+func TestRefreshLists_neverDropOnTheListsWord(t *testing.T) {
+	e, d, reg, listed := listedCredential(t, "listed")
 
 	// Made after the list: the list lacks it, the read by id finds it.
 	later := e.credential(t, testProject, reg, named("later"))
@@ -95,15 +103,9 @@ func TestRefreshLists_neverDropOnTheListsWord(t *testing.T) {
 }
 
 func TestRefreshLists_aWriteIsNeverHidden(t *testing.T) {
-	e := newTestEnv(t)
-	reg := e.registry(t, testProject, hubAddress)
-	id := e.credential(t, testProject, reg, named("before"))
-	d := refreshData(t, e)
+	_, d, reg, id := listedCredential(t, "before")
 	c := d.client
 	ctx := context.Background()
-	if cred, _, _, err := d.readCredential(ctx, testProject, reg, id); err != nil || derefString(cred.Name) != "before" {
-		t.Fatalf("first read: %+v, %v", cred, err)
-	}
 
 	end := d.writing(credentialsScope(testProject, reg))
 	after := "after"
@@ -259,21 +261,7 @@ func TestAccRefresh_shadowedCredential(t *testing.T) {
 	// Made by hand after the managed one: newer, so Rancher pulls with the managed one.
 	newer := e.credential(t, testProject, reg, named("newer"))
 
-	shadowWarnings := func() []cliDiagnostic {
-		t.Helper()
-		diags, _, out, err := w.planJSON()
-		if err != nil {
-			t.Fatalf("plan: %v\n%s", err, out)
-		}
-		var found []cliDiagnostic
-		for _, d := range diags {
-			if d.Summary == shadowedCredential {
-				found = append(found, d)
-			}
-		}
-		return found
-	}
-	if found := shadowWarnings(); len(found) != 0 {
+	if found := w.planDiagnostics(shadowedCredential); len(found) != 0 {
 		t.Fatalf("the managed credential is the oldest (%s is newer), yet the plan warns: %+v", newer, found)
 	}
 
@@ -283,7 +271,7 @@ func TestAccRefresh_shadowedCredential(t *testing.T) {
 	second := e.credential(t, testProject, reg, named("second"))
 	w.run("apply", "-input=false", "-no-color", "-auto-approve", "-replace=rancher_registry_credential.many[0]")
 	for _, step := range []struct{ named, deactivate string }{{newer, newer}, {second, second}, {"", ""}} {
-		found := shadowWarnings()
+		found := w.planDiagnostics(shadowedCredential)
 		if step.named == "" {
 			if len(found) != 0 {
 				t.Fatalf("plan with no other active credential warns: %+v", found)

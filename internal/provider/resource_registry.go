@@ -136,18 +136,11 @@ func (r *registryResource) Create(ctx context.Context, req resource.CreateReques
 	wantActive := plan.Active.ValueBool()
 	plan.ProjectID = types.StringValue(projectID)
 	plan.applyAPI(reg)
-	save := func() diag.Diagnostics {
-		diags := resp.State.Set(ctx, &plan)
-		diags.Append(recordObject(ctx, resp.Identity, resp.Private, plan.ProjectID, plan.ID)...)
-		return diags
-	}
 	reg, err = client.SettleCreatedRegistry(op, projectID, reg.ID, wantActive)
-	if err != nil {
-		r.data.createFailed(op, registryRemoval, projectID, plan.ID.ValueString(), err, save, &resp.Diagnostics)
-		return
+	if err == nil {
+		plan.applyAPI(reg)
 	}
-	plan.applyAPI(reg)
-	resp.Diagnostics.Append(save()...)
+	r.data.saveCreated(ctx, op, registryRemoval, resp, &plan, plan.ProjectID, plan.ID, err)
 }
 
 // addCreateRegistryError reports a failed create; when Rancher says the

@@ -10,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -187,18 +186,11 @@ func (r *registryCredentialResource) Create(ctx context.Context, req resource.Cr
 	wantActive := plan.Active.ValueBool()
 	plan.ProjectID = types.StringValue(projectID)
 	plan.applyAPI(cred)
-	save := func() diag.Diagnostics {
-		diags := resp.State.Set(ctx, &plan)
-		diags.Append(recordObject(ctx, resp.Identity, resp.Private, plan.ProjectID, plan.ID)...)
-		return diags
-	}
 	cred, err = client.SettleCreatedRegistryCredential(op, projectID, cred.ID, wantActive)
-	if err != nil {
-		r.data.createFailed(op, credentialRemoval, projectID, plan.ID.ValueString(), err, save, &resp.Diagnostics)
-		return
+	if err == nil {
+		plan.applyAPI(cred)
 	}
-	plan.applyAPI(cred)
-	resp.Diagnostics.Append(save()...)
+	r.data.saveCreated(ctx, op, credentialRemoval, resp, &plan, plan.ProjectID, plan.ID, err)
 }
 
 // ModifyPlan looks, before a credential is created, at what its registry
