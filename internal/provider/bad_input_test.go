@@ -169,7 +169,7 @@ func TestAccRegistryCredential_badInputTable(t *testing.T) {
 						return fmt.Errorf("bad input created %d credentials", n)
 					}
 					for _, c := range e.sim.Credentials(testProject) {
-						if c.State != "removed" {
+						if !isGone(c.State) {
 							return fmt.Errorf("credential %s is %s: a failed apply lost track of it", c.ID, c.State)
 						}
 					}

@@ -344,8 +344,8 @@ data "rancher_registry" "outside" {
 		ProtoV6ProviderFactories: testProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
 			for _, r := range e.sim.Registries(testProject) {
-				if r.ID != outside && r.State != "purged" {
-					return fmt.Errorf("registry %s is %s after destroy, want purged", r.ID, r.State)
+				if r.ID != outside && !isGone(r.State) {
+					return fmt.Errorf("registry %s is %s after destroy, want it gone", r.ID, r.State)
 				}
 			}
 			return nil

@@ -22,7 +22,7 @@ const faultCredentials = 30
 func (e *testEnv) checkExactlyAsConfigured() error {
 	live := map[string]ranchersim.Credential{}
 	for _, c := range e.sim.Credentials(testProject) {
-		if c.State == "removed" || c.State == "purged" {
+		if isGone(c.State) {
 			continue
 		}
 		var name string

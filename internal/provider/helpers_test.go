@@ -367,8 +367,7 @@ const (
 )
 
 // checkDestroyed is a CheckDestroy: in the projects (the test project when
-// none is given), every credential is removed or purged, and every
-// registry purged (its address free again), for the kinds asked for.
+// none is given), every object of the kinds asked for is gone (see isGone).
 func (e *testEnv) checkDestroyed(kinds objectKinds, projects ...string) resource.TestCheckFunc {
 	if len(projects) == 0 {
 		projects = []string{testProject}
@@ -377,15 +376,15 @@ func (e *testEnv) checkDestroyed(kinds objectKinds, projects ...string) resource
 		for _, p := range projects {
 			if kinds&credentials != 0 {
 				for _, c := range e.sim.Credentials(p) {
-					if c.State != "removed" && c.State != "purged" {
-						return fmt.Errorf("credential %s in project %s is %s after destroy, want removed", c.ID, p, c.State)
+					if !isGone(c.State) {
+						return fmt.Errorf("credential %s in project %s is %s after destroy, want it gone", c.ID, p, c.State)
 					}
 				}
 			}
 			if kinds&registries != 0 {
 				for _, r := range e.sim.Registries(p) {
-					if r.State != "purged" {
-						return fmt.Errorf("registry %s (%s) in project %s is %s after destroy, want purged", r.ID, r.ServerAddress, p, r.State)
+					if !isGone(r.State) {
+						return fmt.Errorf("registry %s (%s) in project %s is %s after destroy, want it gone", r.ID, r.ServerAddress, p, r.State)
 					}
 				}
 			}
@@ -394,24 +393,30 @@ func (e *testEnv) checkDestroyed(kinds objectKinds, projects ...string) resource
 	}
 }
 
+// isGone says whether an object in this state no longer exists for
+// Terraform: removing, removed or purged. A destroy ends once the object is
+// removing; Cattle finishes the removal by itself.
+func isGone(state string) bool {
+	return state == "removing" || state == "removed" || state == "purged"
+}
+
 // expectRemoved checks that an object Terraform replaced or destroyed is
-// still in the API in state want (not deleted for good, not left behind):
-// removed for a credential; purged for a registry, its address free again.
-func (e *testEnv) expectRemoved(id, want string) error {
+// still in the API, gone (not deleted for good, not left behind).
+func (e *testEnv) expectRemoved(id string) error {
 	state, ok := e.apiState(id)
 	if !ok {
 		return fmt.Errorf("%s vanished from the API instead of being removed", id)
 	}
-	if state != want {
-		return fmt.Errorf("%s is %s, want %s", id, state, want)
+	if !isGone(state) {
+		return fmt.Errorf("%s is %s, want it removing, removed or purged", id, state)
 	}
 	return nil
 }
 
 // checkReplaced checks that the object at addr is a new one and that the
-// one *id named is still in the API in state removed (see expectRemoved);
-// *id becomes the new id.
-func (e *testEnv) checkReplaced(addr string, id *string, removed string) resource.TestCheckFunc {
+// one *id named is still in the API, gone (see expectRemoved); *id becomes
+// the new id.
+func (e *testEnv) checkReplaced(addr string, id *string) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
 		newID, err := stateID(s, addr)
 		if err != nil {
@@ -420,7 +425,7 @@ func (e *testEnv) checkReplaced(addr string, id *string, removed string) resourc
 		if newID == *id {
 			return fmt.Errorf("%s is still %s, want a replacement", addr, newID)
 		}
-		if err := e.expectRemoved(*id, removed); err != nil {
+		if err := e.expectRemoved(*id); err != nil {
 			return err
 		}
 		*id = newID

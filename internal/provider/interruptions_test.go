@@ -65,7 +65,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 func (e *testEnv) liveCredentials() []ranchersim.Credential {
 	var live []ranchersim.Credential
 	for _, c := range e.sim.Credentials(testProject) {
-		if c.State != "removed" && c.State != "purged" && c.State != "removing" {
+		if !isGone(c.State) {
 			live = append(live, c)
 		}
 	}
@@ -158,7 +158,7 @@ func (e *testEnv) expectConverged(t *testing.T, w *cliWorkdir, n int, registryMa
 		t.Fatalf("after destroy, %d credentials are left in Rancher: %v", len(left), left)
 	}
 	for _, r := range e.sim.Registries(testProject) {
-		if registryManaged && r.ServerAddress == hubAddress && r.State != "removed" && r.State != "purged" {
+		if registryManaged && r.ServerAddress == hubAddress && !isGone(r.State) {
 			t.Fatalf("after destroy, registry %s is %s", r.ID, r.State)
 		}
 	}

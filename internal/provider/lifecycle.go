@@ -160,7 +160,7 @@ func orGone(err error, what, id string) error {
 type removal struct {
 	what    string // "registry credential", in messages
 	project func(c *rancher.Client, ctx context.Context, known, first, id string) (projectID string, gone bool, err error)
-	remove  func(c *rancher.Client, ctx context.Context, projectID, id string) error
+	remove  func(c *rancher.Client, ctx context.Context, projectID, id, lastState string) error
 }
 
 var (
@@ -202,7 +202,7 @@ func (d *providerData) saveCreated(ctx, op context.Context, k removal, resp *res
 	if !stoppedOut(op) {
 		cleanup, cancel := context.WithTimeout(context.WithoutCancel(op), failedCreateCleanupTimeout)
 		defer cancel()
-		removeErr := k.remove(d.client, cleanup, projectID.ValueString(), id.ValueString())
+		removeErr := k.remove(d.client, cleanup, projectID.ValueString(), id.ValueString(), "")
 		if removeErr == nil {
 			diags.AddWarning(fmt.Sprintf("%s removed", capitalized(object)),
 				why+", so the provider removed it from Rancher, as replacing it would have done. The next apply creates it again.")
@@ -229,8 +229,9 @@ func capitalized(s string) string {
 // deleteObject removes the object a resource's state names, within the
 // delete timeout. Its project is found first when the state holds none (a
 // state upgraded from the archived provider); an object that is already
-// gone is a success.
-func (d *providerData) deleteObject(ctx context.Context, k removal, projectID, id types.String, limits timeouts.Value, diags *diag.Diagnostics) {
+// gone is a success. lastState, the state the refresh saw, lets an active
+// object be deactivated without reading it first.
+func (d *providerData) deleteObject(ctx context.Context, k removal, projectID, id, lastState types.String, limits timeouts.Value, diags *diag.Diagnostics) {
 	if !d.ready(diags) {
 		return
 	}
@@ -244,7 +245,7 @@ func (d *providerData) deleteObject(ctx context.Context, k removal, projectID, i
 		return
 	}
 	if err == nil {
-		err = k.remove(d.client, op, project, id.ValueString())
+		err = k.remove(d.client, op, project, id.ValueString(), lastState.ValueString())
 	}
 	if err != nil {
 		addAPIError(diags, "Cannot delete the "+k.what, graceOverError(op, err), project, fieldAttribute)

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/cattle-ops/terraform-provider-rancher/internal/ranchersim"
 )
 
 // limit is a timeouts block's value: always d.
@@ -74,5 +76,33 @@ func TestKeepsFailedCreates(t *testing.T) {
 		if got := (&providerData{terraformVersion: version}).keepsFailedCreates(); got != keeps {
 			t.Errorf("Terraform %q: keepsFailedCreates %t, want %t", version, got, keeps)
 		}
+	}
+}
+
+// TestAccDestroy_requests destroys a registry and 20 credentials, active,
+// inactive and deactivated outside Terraform: at most 4 requests an object,
+// the destroy's refresh included.
+func TestAccDestroy_requests(t *testing.T) {
+	e := newTestEnv(t, func(o *ranchersim.Options) { o.TransitionDelay = 20 * time.Millisecond })
+	w := newCLIWorkdir(t).initWith(credentialsConfig(e.providerBlock(), "", 20, "  active       = count.index % 5 != 0\n"))
+	w.run("apply", "-input=false", "-no-color", "-auto-approve")
+	var deactivated string
+	for _, o := range w.state() {
+		if o.Address == "rancher_registry_credential.many[1]" {
+			deactivated = o.ID()
+		}
+	}
+	e.act(t, deactivated, "deactivate", "inactive")
+
+	e.sim.ResetStats()
+	w.run("destroy", "-input=false", "-no-color", "-auto-approve")
+	stats := e.sim.Stats()
+	objects := 21
+	t.Logf("destroy of %d objects: %d requests, %.2f each: %v", objects, stats.Total, float64(stats.Total)/float64(objects), stats.Routes)
+	if stats.Total > 4*objects {
+		t.Fatalf("destroy of %d objects made %d requests, more than 4 each: %v", objects, stats.Total, stats.Routes)
+	}
+	if err := e.checkDestroyed(credentials | registries)(nil); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -243,7 +243,7 @@ func (r *registryResource) Delete(ctx context.Context, req resource.DeleteReques
 	}
 	// Removing a registry purges its credentials too.
 	defer r.data.writing(registriesScope(state.ProjectID.ValueString()), credentialsScope(state.ProjectID.ValueString(), state.ID.ValueString()))()
-	r.data.deleteObject(r.data.logContext(ctx), registryRemoval, state.ProjectID, state.ID, state.Timeouts, &resp.Diagnostics)
+	r.data.deleteObject(r.data.logContext(ctx), registryRemoval, state.ProjectID, state.ID, state.State, state.Timeouts, &resp.Diagnostics)
 }
 
 // ImportState takes "<project_id>/<id>" (the archived provider's

@@ -307,7 +307,7 @@ func (r *registryCredentialResource) Delete(ctx context.Context, req resource.De
 	}
 	ctx = r.data.logContext(ctx, state.SecretValue.ValueString())
 	defer r.data.writing(credentialsScope(state.ProjectID.ValueString(), state.RegistryID.ValueString()))()
-	r.data.deleteObject(ctx, credentialRemoval, state.ProjectID, state.ID, state.Timeouts, &resp.Diagnostics)
+	r.data.deleteObject(ctx, credentialRemoval, state.ProjectID, state.ID, state.State, state.Timeouts, &resp.Diagnostics)
 }
 
 // ImportState takes "<project_id>/<id>", "<id>" (found in whichever project

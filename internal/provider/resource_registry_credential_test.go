@@ -170,7 +170,7 @@ resource "rancher_registry_credential" "test" {
 				Config:           config(testProject, regB),
 				ConfigPlanChecks: replaced,
 				Check: resource.ComposeAggregateTestCheckFunc(
-					e.checkReplaced(credentialAddr, &id, "removed"),
+					e.checkReplaced(credentialAddr, &id),
 					e.checkCredentialAPI(func(c ranchersim.Credential) error {
 						if c.RegistryID != regB {
 							return fmt.Errorf("new credential is on registry %s, want %s", c.RegistryID, regB)
@@ -186,7 +186,7 @@ resource "rancher_registry_credential" "test" {
 					stateValue(credentialAddr, "project_id", knownvalue.StringExact("1a6")),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					e.checkReplaced(credentialAddr, &id, "removed"),
+					e.checkReplaced(credentialAddr, &id),
 					e.checkCredentialAPI(func(c ranchersim.Credential) error {
 						if c.ProjectID != "1a6" || c.State != "active" {
 							return fmt.Errorf("new credential is %s in project %s", c.State, c.ProjectID)

@@ -186,7 +186,7 @@ resource "rancher_registry" "test" {
 					stateValue(registryAddr, "server_address", knownvalue.StringExact("b.example.com")),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					e.checkReplaced(registryAddr, &id, "purged"),
+					e.checkReplaced(registryAddr, &id),
 					e.checkRegistryAPI(registryAddr, func(r ranchersim.Registry) error {
 						if r.ServerAddress != "b.example.com" || r.State != "active" {
 							return fmt.Errorf("replacement is %+v", r)
@@ -203,7 +203,7 @@ resource "rancher_registry" "test" {
 					stateValue(registryAddr, "project_id", knownvalue.StringExact("1a6")),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					e.checkReplaced(registryAddr, &id, "purged"),
+					e.checkReplaced(registryAddr, &id),
 					e.checkRegistryAPI(registryAddr, func(r ranchersim.Registry) error {
 						if r.ProjectID != "1a6" || r.State != "active" {
 							return fmt.Errorf("new registry is %s in project %s", r.State, r.ProjectID)

@@ -172,10 +172,11 @@ func (c *Client) WaitRegistryCredential(ctx context.Context, projectID, id strin
 	return credentialOf(c.wait(ctx, credentialKind, projectID, id, targets))
 }
 
-// RemoveRegistryCredential deletes the credential from any state and waits
-// until it is removed. A credential that is already gone is a success.
-func (c *Client) RemoveRegistryCredential(ctx context.Context, projectID, id string) error {
-	return c.remove(ctx, credentialKind, projectID, id)
+// RemoveRegistryCredential deletes the credential from any state, until it
+// is removing (see remove; lastState is the state it was last seen in, ""
+// when unknown). A credential that is already gone is a success.
+func (c *Client) RemoveRegistryCredential(ctx context.Context, projectID, id, lastState string) error {
+	return c.remove(ctx, credentialKind, projectID, id, lastState)
 }
 
 // SettleCreatedRegistryCredential waits for a new credential to become

@@ -302,7 +302,7 @@ func TestReadLiveGoneOnlyWhenGone(t *testing.T) {
 		t.Fatalf("401: gone %v err %v; want an error and not gone", gone, err)
 	}
 
-	if err := c.RemoveRegistryCredential(ctx, simProject, cred.ID); err != nil {
+	if err := c.RemoveRegistryCredential(ctx, simProject, cred.ID, ""); err != nil {
 		t.Fatal(err)
 	}
 	if got, gone, err := c.ReadLiveRegistryCredential(ctx, simProject, cred.ID); err != nil || !gone || got != nil {

@@ -163,24 +163,20 @@ func (c *Client) RegistryProject(ctx context.Context, known, first, id string) (
 	return c.projectOf(ctx, registryKind, known, first, id)
 }
 
-// RemoveRegistry deletes the registry from any state, then purges it, and
-// waits until it is purged. A registry that is already gone is a success.
-//
-// Purging matters for registries: Cattle keeps a removed registry's server
-// address taken until it is purged (0 to 10 minutes later on its own), so
-// without it a destroy followed by an apply of the same registry would fail
-// with ServerAddressUsed. Purging also removes the registry's remaining
-// credentials, as Cattle's own purge does.
-func (c *Client) RemoveRegistry(ctx context.Context, projectID, id string) error {
-	if err := c.remove(ctx, registryKind, projectID, id); err != nil {
-		return err
-	}
-	return c.purge(ctx, registryKind, projectID, id)
+// RemoveRegistry deletes the registry from any state, until it is removing
+// (see remove; lastState is the state it was last seen in, "" when
+// unknown). A registry that is already gone is a success. Cattle keeps the
+// server address of a removed registry taken until it is purged (0 to 10
+// minutes later on its own): CreateRegistry purges it when it needs the
+// address, so that a destroy followed at once by an apply of the same
+// registry works.
+func (c *Client) RemoveRegistry(ctx context.Context, projectID, id, lastState string) error {
+	return c.remove(ctx, registryKind, projectID, id, lastState)
 }
 
-// freeServerAddress purges a removed registry of the project that still
-// holds address, so that a new registry can take it. It reports whether it
-// freed one.
+// freeServerAddress purges a registry of the project that is removed, or
+// being removed, and still holds address, so that a new registry can take
+// it. It reports whether it freed one.
 func (c *Client) freeServerAddress(ctx context.Context, projectID, address string) (bool, error) {
 	all, err := c.ListRegistries(ctx, projectID, RegistryFilter{IncludeRemoved: true})
 	if err != nil {
@@ -188,7 +184,7 @@ func (c *Client) freeServerAddress(ctx context.Context, projectID, address strin
 	}
 	freed := false
 	for _, r := range all {
-		if r.State == StateRemoved && strings.EqualFold(r.ServerAddress, address) {
+		if (r.State == StateRemoving || r.State == StateRemoved) && strings.EqualFold(r.ServerAddress, address) {
 			if err := c.purge(ctx, registryKind, projectID, r.ID); err != nil {
 				return freed, err
 			}

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
 	"strings"
 )
 
@@ -24,23 +23,28 @@ func removableWhilePending(state string) bool {
 	return false
 }
 
-// remove deletes the object from any state: a missing, removed or purged
-// object is already gone; transitions are waited out; an active object is
-// deactivated first (a 405 from DELETE means it still is); then DELETE and
-// wait for removed. An object whose transition failed is not waited for:
-// DELETE (or deactivate, then DELETE) is tried on it as it is, since that is
-// how a user gets rid of it.
-func (c *Client) remove(ctx context.Context, k kind, projectID, id string) error {
-	gone := []string{StateRemoved, StatePurged}
-	waitGone := func() error {
-		_, err := c.wait(ctx, k, projectID, id, gone)
-		if IsNotFound(err) {
-			return nil
-		}
-		return err
+// remove deletes the object from any state, in as few requests as Cattle
+// allows. DELETE answers 405 while an object is active, so an active one is
+// deactivated first and the deactivation waited for; DELETE then answers
+// with the object removing, which is the end: a removing object no longer
+// exists for Terraform (Read counts it gone, lists drop it once removed) and
+// Cattle finishes the removal by itself. A missing, removing, removed or
+// purged object is already gone. Other transitions are waited out. An
+// object whose transition failed is not waited for: DELETE (or deactivate,
+// then DELETE) is tried on it as it is, since that is how a user gets rid
+// of it.
+//
+// lastState is the state the object was last seen in, "" when unknown: an
+// object last seen active is deactivated at once, without reading it first.
+func (c *Client) remove(ctx context.Context, k kind, projectID, id, lastState string) error {
+	var obj *wireObject
+	var err error
+	if lastState == StateActive {
+		obj, err = c.deactivateForRemoval(ctx, k, projectID, id)
+	} else {
+		obj, err = c.get(ctx, k, projectID, id)
 	}
 	deleteFailed := false
-	obj, err := c.get(ctx, k, projectID, id)
 	for step := 0; step < maxLifecycleSteps; step++ {
 		if IsNotFound(err) {
 			return nil
@@ -50,37 +54,22 @@ func (c *Client) remove(ctx context.Context, k kind, projectID, id string) error
 		}
 		failed := obj.failed()
 		switch {
-		case obj.State == StateRemoved || obj.State == StatePurged:
+		case obj.status().Gone() && !failed:
 			return nil
-		case (obj.State == StateRemoving || obj.State == StatePurging) && !failed:
-			return waitGone()
 		case failed && deleteFailed:
 			return obj.transitionError(k, id)
 		case isPendingState(obj.State) && !failed && !removableWhilePending(obj.State):
 			obj, err = c.wait(ctx, k, projectID, id, nil)
 			continue
 		case obj.State == StateActive || obj.State == StateActivating:
-			if err = c.action(ctx, k, projectID, id, "deactivate"); err != nil && !isActionNotAvailable(err) {
-				return err
-			}
-			if err == nil {
-				obj, err = c.wait(ctx, k, projectID, id, []string{StateInactive})
-			} else {
-				obj, err = c.get(ctx, k, projectID, id)
-			}
+			obj, err = c.deactivateForRemoval(ctx, k, projectID, id)
 			continue
 		}
 
-		var deleted *wireObject
-		deleted, err = c.delete(ctx, k, projectID, id)
+		_, err = c.delete(ctx, k, projectID, id)
 		var apiErr *Error
 		switch {
-		case err == nil:
-			if deleted != nil && slices.Contains(gone, deleted.State) {
-				return nil
-			}
-			return waitGone()
-		case IsNotFound(err):
+		case err == nil, IsNotFound(err):
 			return nil
 		case errors.As(err, &apiErr) && apiErr.Status == http.StatusMethodNotAllowed:
 			// Still active (someone activated it meanwhile) or stuck: read
@@ -92,6 +81,21 @@ func (c *Client) remove(ctx context.Context, k kind, projectID, id string) error
 		}
 	}
 	return fmt.Errorf("could not remove %s %s: its state keeps changing", k.name, id)
+}
+
+// deactivateForRemoval deactivates the object and waits until it is
+// inactive; an object that cannot be deactivated (it is not active) is read
+// instead, for remove to decide what comes next.
+func (c *Client) deactivateForRemoval(ctx context.Context, k kind, projectID, id string) (*wireObject, error) {
+	err := c.action(ctx, k, projectID, id, "deactivate")
+	switch {
+	case err == nil:
+		return c.wait(ctx, k, projectID, id, []string{StateInactive})
+	case isActionNotAvailable(err):
+		return c.get(ctx, k, projectID, id)
+	default:
+		return nil, err
+	}
 }
 
 func (c *Client) delete(ctx context.Context, k kind, projectID, id string) (*wireObject, error) {
@@ -117,9 +121,9 @@ func (c *Client) delete(ctx context.Context, k kind, projectID, id string) (*wir
 	return &obj, nil
 }
 
-// purge moves a removed object to purged and waits for it.
+// purge moves a removed (or removing) object to purged and waits for it.
 func (c *Client) purge(ctx context.Context, k kind, projectID, id string) error {
-	obj, err := c.get(ctx, k, projectID, id)
+	obj, err := c.wait(ctx, k, projectID, id, []string{StateRemoved, StatePurging, StatePurged})
 	if IsNotFound(err) {
 		return nil
 	}

@@ -167,12 +167,17 @@ func TestSimCredentialLifecycle(t *testing.T) {
 		t.Fatalf("activate %+v %v", back, err)
 	}
 
-	if err := c.RemoveRegistryCredential(ctx, simProject, created.ID); err != nil {
+	if err := c.RemoveRegistryCredential(ctx, simProject, created.ID, ""); err != nil {
 		t.Fatal(err)
 	}
+	// Remove ends once the credential is removing: gone for Terraform, and
+	// removed by Cattle on its own.
 	gone, err := c.GetRegistryCredential(ctx, simProject, created.ID)
-	if err != nil || gone.State != StateRemoved || !gone.Gone() || gone.Removed == nil {
+	if err != nil || !gone.Gone() {
 		t.Fatalf("after remove %+v %v", gone, err)
+	}
+	if gone, err = credentialOf(c.wait(ctx, credentialKind, simProject, created.ID, []string{StateRemoved})); err != nil || gone.Removed == nil {
+		t.Fatalf("after remove, then removed %+v %v", gone, err)
 	}
 	if list, _ = c.ListRegistryCredentials(ctx, simProject, RegistryCredentialFilter{}); len(list) != 1 {
 		t.Fatalf("removed credential listed: %d", len(list))
@@ -209,16 +214,20 @@ func TestSimRegistryLifecycle(t *testing.T) {
 	if r, err := registryOf(c.setActive(ctx, registryKind, simProject, reg.ID, false)); err != nil || r.State != StateInactive {
 		t.Fatalf("deactivate %+v %v", r, err)
 	}
-	if err := c.RemoveRegistry(ctx, simProject, reg.ID); err != nil {
+	if err := c.RemoveRegistry(ctx, simProject, reg.ID, ""); err != nil {
 		t.Fatal(err)
 	}
-	// Removed, then purged, so that its address is free again at once.
-	if s, _ := sim.Registry(reg.ID); s.State != StatePurged {
-		t.Fatalf("state %q, want purged", s.State)
+	// Removing: gone, though its address is still taken in Cattle until it
+	// is purged; create purges it, so its address is free again at once.
+	if s, _ := sim.Registry(reg.ID); s.State != StateRemoving && s.State != StateRemoved {
+		t.Fatalf("state %q, want removing or removed", s.State)
 	}
 	again, err := c.CreateRegistry(ctx, simProject, RegistryCreate{ServerAddress: "quay.io"})
 	if err != nil {
-		t.Fatalf("re-creating at a purged registry's address: %v", err)
+		t.Fatalf("re-creating at a removed registry's address at once: %v", err)
+	}
+	if s, _ := sim.Registry(reg.ID); s.State != StatePurged {
+		t.Fatalf("the registry that held the address is %q, want purged", s.State)
 	}
 
 	// Removed outside the client and not purged yet: the address is still
@@ -357,10 +366,10 @@ func TestSimWait(t *testing.T) {
 			t.Fatalf("error transition took %v to notice", time.Since(start))
 		}
 		// The failed object can still be removed.
-		if err := c.RemoveRegistryCredential(ctx, simProject, cred.ID); err != nil {
+		if err := c.RemoveRegistryCredential(ctx, simProject, cred.ID, ""); err != nil {
 			t.Fatalf("remove failed object: %v", err)
 		}
-		if s, _ := sim.Credential(cred.ID); s.State != StateRemoved {
+		if s, _ := sim.Credential(cred.ID); !isGoneState(s.State) {
 			t.Fatalf("failed object: state %q after remove", s.State)
 		}
 	})
@@ -452,10 +461,10 @@ func TestSimRemoveFromAnyState(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			cred := mustCredential(t, c, reg, tc.name)
 			tc.prepare(cred.ID)
-			if err := c.RemoveRegistryCredential(testCtx(t), simProject, cred.ID); err != nil {
+			if err := c.RemoveRegistryCredential(testCtx(t), simProject, cred.ID, ""); err != nil {
 				t.Fatal(err)
 			}
-			if s, ok := sim.Credential(cred.ID); ok && s.State != StateRemoved && s.State != StatePurged {
+			if s, ok := sim.Credential(cred.ID); ok && !isGoneState(s.State) {
 				t.Fatalf("state %q after remove", s.State)
 			}
 		})
@@ -466,14 +475,18 @@ func TestSimRemoveFromAnyState(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := c.RemoveRegistryCredential(testCtx(t), simProject, cred.ID); err != nil {
+		if err := c.RemoveRegistryCredential(testCtx(t), simProject, cred.ID, ""); err != nil {
 			t.Fatal(err)
 		}
-		if s, _ := sim.Credential(cred.ID); s.State != StateRemoved {
+		if s, _ := sim.Credential(cred.ID); !isGoneState(s.State) {
 			t.Fatalf("state %q", s.State)
 		}
 	})
 }
+
+// isGoneState says whether a state is one where an object no longer exists
+// for Terraform: where remove may leave it.
+func isGoneState(state string) bool { return (Status{State: state}).Gone() }
 
 func TestSimSetActiveSettlesTransition(t *testing.T) {
 	sim, c := newSim(t, ranchersim.Options{TransitionDelay: 20 * time.Millisecond})
@@ -498,10 +511,10 @@ func TestSimSetActiveSettlesTransition(t *testing.T) {
 		t.Fatalf("%+v %v", got, err)
 	}
 	// A removed object cannot be activated.
-	if err := c.RemoveRegistryCredential(testCtx(t), simProject, created.ID); err != nil {
+	if err := c.RemoveRegistryCredential(testCtx(t), simProject, created.ID, ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := credentialOf(c.setActive(testCtx(t), credentialKind, simProject, created.ID, true)); err == nil || !strings.Contains(err.Error(), "removed") {
+	if _, err := credentialOf(c.setActive(testCtx(t), credentialKind, simProject, created.ID, true)); err == nil || !strings.Contains(err.Error(), "remov") {
 		t.Fatalf("activate removed: %v", err)
 	}
 }
@@ -558,7 +571,7 @@ func TestSimFaults(t *testing.T) {
 				},
 			}
 			if i%2 == 0 {
-				steps = append(steps, func() error { return c.RemoveRegistryCredential(ctx, simProject, cred.ID) })
+				steps = append(steps, func() error { return c.RemoveRegistryCredential(ctx, simProject, cred.ID, "") })
 			}
 			for j, step := range steps {
 				if err := step(); err != nil {
@@ -597,7 +610,7 @@ func TestSimFaults(t *testing.T) {
 		if idx := indexOf(ids, s.ID); idx >= 0 && idx%2 == 0 {
 			want = StateRemoved
 		}
-		if s.State != want || (want == StateActive && deref(s.Description) != "d") {
+		if (s.State != want && !(want == StateRemoved && s.State == StateRemoving)) || (want == StateActive && deref(s.Description) != "d") {
 			t.Errorf("credential %d (%s): state %q description %v, want %q", i, s.ID, s.State, deref(s.Description), want)
 		}
 	}
@@ -654,7 +667,7 @@ func TestSimLogsHoldNoSecrets(t *testing.T) {
 			if _, err := c.UpdateRegistryCredential(ctx, simProject, cred.ID, RegistryCredentialUpdate{SecretValue: SetField(ptr(secretValue + "-2"))}); err != nil {
 				t.Error(err)
 			}
-			if err := c.RemoveRegistryCredential(ctx, simProject, cred.ID); err != nil {
+			if err := c.RemoveRegistryCredential(ctx, simProject, cred.ID, ""); err != nil {
 				t.Error(err)
 			}
 		}()

@@ -473,7 +473,7 @@ func TestRemoveAcceptsEmptyDeleteAnswer(t *testing.T) {
 			w.WriteHeader(http.StatusBadRequest)
 		}
 	}))
-	if err := c.RemoveRegistryCredential(context.Background(), "1a5", "1c1"); err != nil {
+	if err := c.RemoveRegistryCredential(context.Background(), "1a5", "1c1", ""); err != nil {
 		t.Fatalf("remove after a 204 DELETE: %v", err)
 	}
 	if !deleted {
