@@ -1,5 +1,4 @@
 # A credential of a given project (environment): <project_id>/<id>
-# SPDX-License-Identifier: MPL-2.0
 terraform import rancher_registry_credential.ci 1a5/1c7
 
 # A credential of the provider's project, or of any environment the key reaches: <id>
