@@ -491,9 +491,9 @@ func (w *cliWorkdir) checkIdentitiesMatchState() {
 	}
 }
 
-// planDiagnostics plans and returns the plan's diagnostics whose summary is
-// summary; the plan must succeed.
-func (w *cliWorkdir) planDiagnostics(summary string) []cliDiagnostic {
+// shadowWarnings plans and returns the plan's warnings that Rancher will not
+// pull with a credential; the plan must succeed.
+func (w *cliWorkdir) shadowWarnings() []cliDiagnostic {
 	w.t.Helper()
 	diags, _, out, err := w.planJSON()
 	if err != nil {
@@ -501,7 +501,7 @@ func (w *cliWorkdir) planDiagnostics(summary string) []cliDiagnostic {
 	}
 	var found []cliDiagnostic
 	for _, d := range diags {
-		if d.Summary == summary {
+		if d.Summary == shadowedCredential {
 			found = append(found, d)
 		}
 	}

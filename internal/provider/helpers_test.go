@@ -185,6 +185,24 @@ func (e *testEnv) registryConfig(body string) string {
 	return block(e.providerBlock(), "resource", "rancher_registry", body)
 }
 
+// registryWithNamedCredential is a registry at address and a credential on
+// it, both called name, the credential with the fields of named(name);
+// extra goes into both blocks (such as a project_id line).
+func registryWithNamedCredential(name, address, extra string) string {
+	return fmt.Sprintf(`
+resource "rancher_registry" %[1]q {%[3]s
+  server_address = %[2]q
+}
+
+resource "rancher_registry_credential" %[1]q {%[3]s
+  registry_id  = rancher_registry.%[1]s.id
+  email        = "%[1]s@example.com"
+  name         = %[1]q
+  public_value = %[1]q
+}
+`, name, address, extra)
+}
+
 // manyCredentials is n credentials "many" on the registry that the HCL
 // expression registry names, each with its own name (cred-<index>), e-mail,
 // user and password (pw-<index>); extra goes into the block.

@@ -116,31 +116,9 @@ import {
   to       = rancher_registry_credential.staging
   identity = { id = %[4]q }
 }
-
-resource "rancher_registry" "prod" {
-  server_address = "registry.example.com"
-}
-
-resource "rancher_registry_credential" "prod" {
-  registry_id  = rancher_registry.prod.id
-  email        = "prod@example.com"
-  name         = "prod"
-  public_value = "prod"
-}
-
-resource "rancher_registry" "staging" {
-  project_id     = %[5]q
-  server_address = "staging.example.com"
-}
-
-resource "rancher_registry_credential" "staging" {
-  project_id   = %[5]q
-  registry_id  = rancher_registry.staging.id
-  email        = "staging@example.com"
-  name         = "staging"
-  public_value = "staging"
-}
-`, prodRegistry, prodCred, stagingRegistry, stagingCred, keysStaging)
+`, prodRegistry, prodCred, stagingRegistry, stagingCred, keysStaging) +
+		registryWithNamedCredential("prod", "registry.example.com", "") +
+		registryWithNamedCredential("staging", "staging.example.com", fmt.Sprintf("\n  project_id = %q", keysStaging))
 
 	noOp := func(addr string) plancheck.PlanCheck {
 		return plancheck.ExpectResourceAction(addr, plancheck.ResourceActionNoop)

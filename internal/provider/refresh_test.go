@@ -216,7 +216,7 @@ resource "rancher_registry_credential" %q {
 	}
 
 	e.sim.ResetStats()
-	_, actions, out, err := w.planJSON("-refresh-only")
+	_, _, out, err := w.planJSON("-refresh-only")
 	if err != nil {
 		t.Fatalf("plan -refresh-only: %v\n%s", err, out)
 	}
@@ -224,12 +224,11 @@ resource "rancher_registry_credential" %q {
 	lists, gets := e.listAndGetRequests()
 	n, r := 150, 3
 	t.Logf("refresh of %d credentials in %d registries: %d requests (%d lists, %d reads by id)", n, r, stats.Total, lists, gets)
-	if max := r + (n+99)/100 + 2; stats.Total > max || gets > 2 {
-		t.Errorf("the refresh made %d requests (%d reads by id): want at most %d, and a read by id only for the 2 credentials removed: %v", stats.Total, gets, max, stats.Routes)
+	if bound := r + (n+99)/100 + 2; stats.Total > bound || gets > 2 {
+		t.Errorf("the refresh made %d requests (%d reads by id): want at most %d, and a read by id only for the 2 credentials removed: %v", stats.Total, gets, bound, stats.Routes)
 	}
-	_ = actions
 
-	_, actions, out, err = w.planJSON()
+	_, actions, out, err := w.planJSON()
 	if err != nil {
 		t.Fatalf("plan: %v\n%s", err, out)
 	}
@@ -261,7 +260,7 @@ func TestAccRefresh_shadowedCredential(t *testing.T) {
 	// Made by hand after the managed one: newer, so Rancher pulls with the managed one.
 	newer := e.credential(t, testProject, reg, named("newer"))
 
-	if found := w.planDiagnostics(shadowedCredential); len(found) != 0 {
+	if found := w.shadowWarnings(); len(found) != 0 {
 		t.Fatalf("the managed credential is the oldest (%s is newer), yet the plan warns: %+v", newer, found)
 	}
 
@@ -271,7 +270,7 @@ func TestAccRefresh_shadowedCredential(t *testing.T) {
 	second := e.credential(t, testProject, reg, named("second"))
 	w.run("apply", "-input=false", "-no-color", "-auto-approve", "-replace=rancher_registry_credential.many[0]")
 	for _, step := range []struct{ named, deactivate string }{{newer, newer}, {second, second}, {"", ""}} {
-		found := w.planDiagnostics(shadowedCredential)
+		found := w.shadowWarnings()
 		if step.named == "" {
 			if len(found) != 0 {
 				t.Fatalf("plan with no other active credential warns: %+v", found)

@@ -161,40 +161,34 @@ resource "rancher_registry_credential" "test" {
 `, project, registry)
 	}
 	var id string
-	replaced := planAction(credentialAddr, plancheck.ResourceActionReplace)
+	// replacedBy is a step whose plan replaces the credential with one on
+	// registry in project: the old one removed, the new one active.
+	replacedBy := func(project, registry string) resource.TestStep {
+		return resource.TestStep{
+			Config:           config(project, registry),
+			ConfigPlanChecks: planAction(credentialAddr, plancheck.ResourceActionReplace),
+			ConfigStateChecks: []statecheck.StateCheck{
+				stateValue(credentialAddr, "project_id", knownvalue.StringExact(project)),
+				stateValue(credentialAddr, "registry_id", knownvalue.StringExact(registry)),
+			},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				e.checkReplaced(credentialAddr, &id),
+				e.checkCredentialAPI(func(c ranchersim.Credential) error {
+					if c.ProjectID != project || c.RegistryID != registry || c.State != "active" {
+						return fmt.Errorf("new credential is %s on registry %s in project %s, want active on %s in %s",
+							c.State, c.RegistryID, c.ProjectID, registry, project)
+					}
+					return nil
+				}),
+			),
+		}
+	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: config(testProject, regA), Check: captureID(credentialAddr, &id)},
-			{
-				Config:           config(testProject, regB),
-				ConfigPlanChecks: replaced,
-				Check: resource.ComposeAggregateTestCheckFunc(
-					e.checkReplaced(credentialAddr, &id),
-					e.checkCredentialAPI(func(c ranchersim.Credential) error {
-						if c.RegistryID != regB {
-							return fmt.Errorf("new credential is on registry %s, want %s", c.RegistryID, regB)
-						}
-						return nil
-					}),
-				),
-			},
-			{
-				Config:           config("1a6", regStaging),
-				ConfigPlanChecks: replaced,
-				ConfigStateChecks: []statecheck.StateCheck{
-					stateValue(credentialAddr, "project_id", knownvalue.StringExact("1a6")),
-				},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					e.checkReplaced(credentialAddr, &id),
-					e.checkCredentialAPI(func(c ranchersim.Credential) error {
-						if c.ProjectID != "1a6" || c.State != "active" {
-							return fmt.Errorf("new credential is %s in project %s", c.State, c.ProjectID)
-						}
-						return nil
-					}),
-				),
-			},
+			replacedBy(testProject, regB),
+			replacedBy("1a6", regStaging),
 		},
 	})
 }

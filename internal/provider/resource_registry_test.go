@@ -173,45 +173,35 @@ resource "rancher_registry" "test" {
 `, project, address)
 	}
 	var id string
-	replaced := planAction(registryAddr, plancheck.ResourceActionReplace)
+	// replacedBy is a step whose plan replaces the registry with one at
+	// address in project: the old one purged, the new one active.
+	replacedBy := func(project, address string) resource.TestStep {
+		return resource.TestStep{
+			Config:           config(project, address),
+			ConfigPlanChecks: planAction(registryAddr, plancheck.ResourceActionReplace),
+			ConfigStateChecks: []statecheck.StateCheck{
+				stateValue(registryAddr, "project_id", knownvalue.StringExact(project)),
+				stateValue(registryAddr, "server_address", knownvalue.StringExact(address)),
+			},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				e.checkReplaced(registryAddr, &id),
+				e.checkRegistryAPI(registryAddr, func(r ranchersim.Registry) error {
+					if r.ProjectID != project || r.ServerAddress != address || r.State != "active" {
+						return fmt.Errorf("replacement is %+v, want active in project %s at %s", r, project, address)
+					}
+					return nil
+				}),
+			),
+		}
+	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		CheckDestroy:             e.checkDestroyed(registries, testProject, keysStaging),
 		Steps: []resource.TestStep{
 			{Config: config(testProject, "a.example.com"), Check: captureID(registryAddr, &id)},
-			{
-				Config:           config(testProject, "b.example.com"),
-				ConfigPlanChecks: replaced,
-				ConfigStateChecks: []statecheck.StateCheck{
-					stateValue(registryAddr, "server_address", knownvalue.StringExact("b.example.com")),
-				},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					e.checkReplaced(registryAddr, &id),
-					e.checkRegistryAPI(registryAddr, func(r ranchersim.Registry) error {
-						if r.ServerAddress != "b.example.com" || r.State != "active" {
-							return fmt.Errorf("replacement is %+v", r)
-						}
-						return nil
-					}),
-				),
-			},
-			{
-				// The same address in another project is a different registry.
-				Config:           config("1a6", "b.example.com"),
-				ConfigPlanChecks: replaced,
-				ConfigStateChecks: []statecheck.StateCheck{
-					stateValue(registryAddr, "project_id", knownvalue.StringExact("1a6")),
-				},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					e.checkReplaced(registryAddr, &id),
-					e.checkRegistryAPI(registryAddr, func(r ranchersim.Registry) error {
-						if r.ProjectID != "1a6" || r.State != "active" {
-							return fmt.Errorf("new registry is %s in project %s", r.State, r.ProjectID)
-						}
-						return nil
-					}),
-				),
-			},
+			replacedBy(testProject, "b.example.com"),
+			// The same address in another project is a different registry.
+			replacedBy("1a6", "b.example.com"),
 		},
 	})
 }

@@ -66,7 +66,7 @@ func (c *Client) remove(ctx context.Context, k kind, projectID, id, lastState st
 			continue
 		}
 
-		_, err = c.delete(ctx, k, projectID, id)
+		err = c.delete(ctx, k, projectID, id)
 		var apiErr *Error
 		switch {
 		case err == nil, IsNotFound(err):
@@ -98,27 +98,27 @@ func (c *Client) deactivateForRemoval(ctx context.Context, k kind, projectID, id
 	}
 }
 
-func (c *Client) delete(ctx context.Context, k kind, projectID, id string) (*wireObject, error) {
+// delete sends DELETE. Cattle answers 200 with the object, which the
+// client observes (what waits learn); a proxy in front of it may answer 204
+// with no body.
+func (c *Client) delete(ctx context.Context, k kind, projectID, id string) error {
 	u, err := c.objectURL(k, projectID, id)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	// Cattle answers 200 with the object; a proxy in front of it may answer
-	// 204 with no body, which says nothing of the state: nil, and the caller
-	// waits.
 	resp, err := c.do(ctx, http.MethodDelete, u, nil, idempotent, nil)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if resp.status == http.StatusNoContent || len(strings.TrimSpace(string(resp.body))) == 0 {
-		return nil, nil
+		return nil
 	}
 	var obj wireObject
 	if err := json.Unmarshal(resp.body, &obj); err != nil {
-		return nil, &BadAnswerError{Method: http.MethodDelete, Path: urlPath(u), Status: resp.status, Err: err}
+		return &BadAnswerError{Method: http.MethodDelete, Path: urlPath(u), Status: resp.status, Err: err}
 	}
 	c.observe(k, projectID, &obj)
-	return &obj, nil
+	return nil
 }
 
 // purge moves a removed (or removing) object to purged and waits for it.

@@ -289,7 +289,7 @@ func TestSimErrors(t *testing.T) {
 		t.Fatal("IsNotFound false")
 	}
 
-	_, err = c.delete(ctx, credentialKind, simProject, cred.ID)
+	err = c.delete(ctx, credentialKind, simProject, cred.ID)
 	check("405", err, 405, "Method not allowed", "")
 
 	_, err = c.CreateRegistryCredential(ctx, simProject, RegistryCredentialCreate{RegistryID: reg, Email: ""})
@@ -610,7 +610,7 @@ func TestSimFaults(t *testing.T) {
 		if idx := indexOf(ids, s.ID); idx >= 0 && idx%2 == 0 {
 			want = StateRemoved
 		}
-		if (s.State != want && !(want == StateRemoved && s.State == StateRemoving)) || (want == StateActive && deref(s.Description) != "d") {
+		if (s.State != want && (want != StateRemoved || s.State != StateRemoving)) || (want == StateActive && deref(s.Description) != "d") {
 			t.Errorf("credential %d (%s): state %q description %v, want %q", i, s.ID, s.State, deref(s.Description), want)
 		}
 	}

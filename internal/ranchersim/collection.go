@@ -95,20 +95,31 @@ func (o *object) value(f string) any {
 			return nil
 		}
 		return parseID(o.registryID)
-	case "name":
-		return ptrVal(o.name)
-	case "description":
-		return ptrVal(o.description)
-	case "publicValue":
-		return ptrVal(o.publicValue)
-	case "secretValue":
-		return ptrVal(o.secretValue)
 	case "kind":
 		return o.typ
 	case "serverAddress":
 		return o.serverAddress
 	}
+	if p := o.nullable(f); p != nil {
+		return ptrVal(*p)
+	}
 	return o.base.value(f)
+}
+
+// nullable is the object's nullable string field of API name f, or nil when
+// it has none of that name.
+func (o *object) nullable(f string) **string {
+	switch f {
+	case "name":
+		return &o.name
+	case "description":
+		return &o.description
+	case "publicValue":
+		return &o.publicValue
+	case "secretValue":
+		return &o.secretValue
+	}
+	return nil
 }
 
 func (p *account) value(f string) any {

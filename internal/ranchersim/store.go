@@ -347,17 +347,10 @@ func (s *Server) update(a auth, typ, id string, body map[string]any) (*object, *
 		return nil, errNotFound
 	}
 	for f, v := range vals {
-		switch f {
-		case "email":
+		if f == "email" {
 			o.email = *v
-		case "name":
-			o.name = v
-		case "description":
-			o.description = v
-		case "publicValue":
-			o.publicValue = v
-		case "secretValue":
-			o.secretValue = v
+		} else if p := o.nullable(f); p != nil {
+			*p = v
 		}
 	}
 	return o, nil
