@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"sync"
-	"time"
 
 	goversion "github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -143,21 +142,6 @@ func (d *providerData) logContext(ctx context.Context, secrets ...string) contex
 		return ctx
 	}
 	return maskSecrets(ctx, append(secrets, d.secretKey)...)
-}
-
-// beginWrite starts a create or update once its plan is read into diags:
-// unless diags hold an error or the provider is not configured yet, it
-// masks secrets in the log and begins the operation, bounded by limit (see
-// beginOperation). It returns the request's context with the secrets
-// masked, the operation's context and end, which the caller defers; ok is
-// false when the write must not go on.
-func (d *providerData) beginWrite(ctx context.Context, limit func(context.Context, time.Duration) (time.Duration, diag.Diagnostics), what string, diags *diag.Diagnostics, secrets ...string) (reqCtx, op context.Context, end func(), ok bool) {
-	if diags.HasError() || !d.ready(diags) {
-		return ctx, ctx, func() {}, false
-	}
-	ctx = d.logContext(ctx, secrets...)
-	op, end, ok = beginOperation(ctx, limit, what, diags)
-	return ctx, op, end, ok
 }
 
 // maskSecrets makes tflog hide the given strings and the fields that can hold

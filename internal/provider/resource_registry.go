@@ -105,7 +105,11 @@ func (r *registryResource) MoveState(ctx context.Context) []resource.StateMover 
 func (r *registryResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan registryModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	ctx, op, end, ok := r.data.beginWrite(ctx, plan.Timeouts.Create, "create the registry", &resp.Diagnostics)
+	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
+		return
+	}
+	ctx = r.data.logContext(ctx)
+	op, end, ok := beginOperation(ctx, plan.Timeouts.Create, "create the registry", &resp.Diagnostics)
 	defer end()
 	if !ok {
 		return
@@ -186,7 +190,11 @@ func (r *registryResource) Update(ctx context.Context, req resource.UpdateReques
 	var plan, state registryModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	ctx, op, end, ok := r.data.beginWrite(ctx, plan.Timeouts.Update, "update the registry", &resp.Diagnostics)
+	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
+		return
+	}
+	ctx = r.data.logContext(ctx)
+	op, end, ok := beginOperation(ctx, plan.Timeouts.Update, "update the registry", &resp.Diagnostics)
 	defer end()
 	if !ok {
 		return

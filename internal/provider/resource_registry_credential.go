@@ -149,8 +149,11 @@ func (r *registryCredentialResource) Create(ctx context.Context, req resource.Cr
 	var secretWO types.String
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("secret_value_wo"), &secretWO)...)
-	ctx, op, end, ok := r.data.beginWrite(ctx, plan.Timeouts.Create, "create the registry credential", &resp.Diagnostics,
-		plan.SecretValue.ValueString(), secretWO.ValueString())
+	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
+		return
+	}
+	ctx = r.data.logContext(ctx, plan.SecretValue.ValueString(), secretWO.ValueString())
+	op, end, ok := beginOperation(ctx, plan.Timeouts.Create, "create the registry credential", &resp.Diagnostics)
 	defer end()
 	if !ok {
 		return
@@ -230,8 +233,11 @@ func (r *registryCredentialResource) Update(ctx context.Context, req resource.Up
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("secret_value_wo"), &secretWO)...)
-	ctx, op, end, ok := r.data.beginWrite(ctx, plan.Timeouts.Update, "update the registry credential", &resp.Diagnostics,
-		plan.SecretValue.ValueString(), state.SecretValue.ValueString(), secretWO.ValueString())
+	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
+		return
+	}
+	ctx = r.data.logContext(ctx, plan.SecretValue.ValueString(), state.SecretValue.ValueString(), secretWO.ValueString())
+	op, end, ok := beginOperation(ctx, plan.Timeouts.Update, "update the registry credential", &resp.Diagnostics)
 	defer end()
 	if !ok {
 		return
